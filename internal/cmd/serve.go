@@ -1,0 +1,63 @@
+package cmd
+
+import (
+	"context"
+
+	"github.com/gogf/gf/v2/frame/g"
+	"github.com/gogf/gf/v2/net/ghttp"
+	"github.com/gogf/gf/v2/os/gcmd"
+
+	"gptbot/internal/config"
+	"gptbot/internal/controller/auth"
+	"gptbot/internal/controller/health"
+	"gptbot/internal/controller/me"
+	"gptbot/internal/library/clientip"
+	"gptbot/internal/library/sessionstore"
+	"gptbot/internal/service"
+)
+
+func serve(ctx context.Context, _ *gcmd.Parser) error {
+	cfg, err := config.Load(ctx)
+	if err != nil {
+		return err
+	}
+	if err = openDatabase(ctx, cfg); err != nil {
+		return err
+	}
+	rdb, err := redisClient()
+	if err != nil {
+		return err
+	}
+	ips, err := clientip.New(cfg.RateLimit.TrustedProxies)
+	if err != nil {
+		return err
+	}
+	store := sessionstore.New(rdb, sessionstore.Config{
+		Prefix:   cfg.Session.Prefix,
+		Idle:     cfg.Session.IdleTimeout,
+		Absolute: cfg.Session.AbsoluteTimeout,
+	}, nil)
+	service.Session().Configure(store, cfg.Session, ips)
+
+	s := g.Server()
+	// The storage must be set in code: an interface cannot come from YAML.
+	s.SetSessionStorage(store)
+	routes(s, &health.Controller{Redis: rdb})
+	s.Run()
+	return nil
+}
+
+func routes(s *ghttp.Server, hc *health.Controller) {
+	mw := service.Middleware()
+	s.Use(mw.SecurityHeaders)
+	s.BindHandler("GET:/healthz", hc.Healthz)
+	s.BindHandler("GET:/readyz", hc.Readyz)
+	s.Group("/api/v1", func(group *ghttp.RouterGroup) {
+		group.Middleware(mw.Response, mw.CrossOrigin, mw.Body, mw.Session)
+		group.Bind(auth.NewV1())
+		group.Group("/", func(group *ghttp.RouterGroup) {
+			group.Middleware(mw.Auth)
+			group.Bind(me.NewV1())
+		})
+	})
+}

@@ -1,0 +1,48 @@
+// Package health answers liveness and readiness probes.
+package health
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gogf/gf/v2/frame/g"
+	"github.com/gogf/gf/v2/net/ghttp"
+	"github.com/redis/go-redis/v9"
+)
+
+// Controller checks the app's dependencies.
+type Controller struct {
+	Redis redis.UniversalClient
+}
+
+// Healthz is 200 while the process serves.
+func (c *Controller) Healthz(r *ghttp.Request) {
+	r.Response.WriteJson(g.Map{"code": 0, "message": "OK", "data": g.Map{"status": "ok"}})
+}
+
+// Readyz is 200 only when Redis and the database answer; otherwise 503
+// naming what failed.
+func (c *Controller) Readyz(r *ghttp.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	checks := g.MapStrStr{"redis": "ok", "database": "ok"}
+	var failed []string
+	if err := c.Redis.Ping(ctx).Err(); err != nil {
+		checks["redis"], failed = "unavailable", append(failed, "redis")
+	}
+	if err := g.DB().PingMaster(); err != nil {
+		checks["database"], failed = "unavailable", append(failed, "database")
+	} else if _, err := g.DB().GetValue(ctx, "SELECT 1"); err != nil {
+		checks["database"], failed = "unavailable", append(failed, "database")
+	}
+	if len(failed) > 0 {
+		r.Response.WriteStatus(http.StatusServiceUnavailable)
+		r.Response.ClearBuffer()
+		r.Response.WriteJson(g.Map{"code": http.StatusServiceUnavailable,
+			"message": "not ready: " + strings.Join(failed, ", ") + " unavailable", "data": checks})
+		return
+	}
+	r.Response.WriteJson(g.Map{"code": 0, "message": "OK", "data": checks})
+}

@@ -1,0 +1,78 @@
+package sessionstore
+
+// Lua scripts make each multi-key change atomic. Every script that writes a
+// session first checks it still exists: GoFrame writes sessions back after
+// the response, and a slow request must never resurrect a session that a
+// concurrent logout or revoke deleted.
+
+// KEYS: session, user index. ARGV: uid, now ms, absolute expiry ms, ip, ua,
+// data json, idle ms, handle, index ttl ms, index prune-before ms.
+const luaCreate = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'uid', ARGV[1], 'created', ARGV[2], 'seen', ARGV[2],
+  'abs', ARGV[3], 'ip', ARGV[4], 'ua', ARGV[5], 'data', ARGV[6])
+redis.call('PEXPIRE', KEYS[1], ARGV[7])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[10])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[8])
+redis.call('PEXPIRE', KEYS[2], ARGV[9])
+return 1
+`
+
+// KEYS: session. ARGV: now ms, idle ms, write data? ('1'/'0'), data json.
+// Slides the idle timeout, never past the absolute expiry.
+const luaTouch = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local abs = tonumber(redis.call('HGET', KEYS[1], 'abs'))
+if not abs then redis.call('DEL', KEYS[1]) return 0 end
+local ttl = math.min(tonumber(ARGV[2]), abs - tonumber(ARGV[1]))
+if ttl <= 0 then redis.call('DEL', KEYS[1]) return 0 end
+if ARGV[3] == '1' then redis.call('HSET', KEYS[1], 'data', ARGV[4]) end
+redis.call('HSET', KEYS[1], 'seen', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ttl)
+return 1
+`
+
+// KEYS: session. ARGV: key prefix, handle. Deletes the session and its entry
+// in its user's index.
+const luaDestroy = `
+local uid = redis.call('HGET', KEYS[1], 'uid')
+local n = redis.call('DEL', KEYS[1])
+if uid then redis.call('ZREM', ARGV[1] .. 'u:' .. uid .. ':s', ARGV[2]) end
+return n
+`
+
+// KEYS: user index. ARGV: key prefix, handle to keep ('' for none).
+const luaDestroyAll = `
+local n = 0
+for _, h in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  if h ~= ARGV[2] then
+    n = n + redis.call('DEL', ARGV[1] .. 's:' .. h)
+    redis.call('ZREM', KEYS[1], h)
+  end
+end
+return n
+`
+
+// KEYS: user index, session. ARGV: handle. Revokes one session only if it
+// belongs to this user's index.
+const luaRevoke = `
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+redis.call('ZREM', KEYS[1], ARGV[1])
+return redis.call('DEL', KEYS[2])
+`
+
+// KEYS: user index. ARGV: key prefix, now ms. Returns live sessions as
+// flat arrays and drops index entries whose session is gone.
+const luaList = `
+local out = {}
+for _, h in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local k = ARGV[1] .. 's:' .. h
+  local v = redis.call('HMGET', k, 'created', 'seen', 'ip', 'ua', 'abs')
+  if not v[1] or not v[5] or tonumber(v[5]) <= tonumber(ARGV[2]) then
+    redis.call('ZREM', KEYS[1], h)
+  else
+    table.insert(out, {h, v[1], v[2] or v[1], v[3] or '', v[4] or ''})
+  end
+end
+return out
+`

@@ -1,0 +1,11 @@
+// ==========================================================================
+// Code generated and maintained by GoFrame CLI tool. DO NOT EDIT.
+// ==========================================================================
+
+package logic
+
+import (
+	_ "gptbot/internal/logic/middleware"
+	_ "gptbot/internal/logic/session"
+	_ "gptbot/internal/logic/user"
+)

@@ -1,0 +1,69 @@
+package middleware
+
+import (
+	"mime"
+	"net/http"
+
+	"github.com/gogf/gf/v2/frame/g"
+	"github.com/gogf/gf/v2/net/ghttp"
+
+	"gptbot/internal/library/httperr"
+)
+
+// Envelope is every JSON answer: code 0 on success, else the HTTP status.
+type Envelope struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+	Data    any    `json:"data"`
+}
+
+// Response writes the envelope with the right HTTP status. GoFrame's
+// MiddlewareHandlerResponse answers 200 for errors and shows err.Error(),
+// wrapped causes included; here the status comes from the error's code and
+// only its safe message is shown, while the cause is logged once.
+func (s *sMiddleware) Response(r *ghttp.Request) {
+	r.Middleware.Next()
+
+	err := r.GetError()
+	if err == nil {
+		if r.Response.BufferLength() > 0 || r.Response.BytesWritten() > 0 || isStream(r) {
+			return // the handler wrote its own body (stream, page, metrics)
+		}
+		if st := r.Response.Status; st >= 400 {
+			WriteError(r, st, http.StatusText(st))
+			return
+		}
+		r.Response.WriteJson(Envelope{Code: 0, Message: "OK", Data: r.GetHandlerResponse()})
+		return
+	}
+	if r.Response.BytesWritten() > 0 {
+		// Too late for a status: the stream reports its own errors.
+		g.Log().Warningf(r.Context(), "error after response started: %+v", err)
+		return
+	}
+	status, message, internal := httperr.Resolve(err)
+	if internal {
+		g.Log().Errorf(r.Context(), "%s %s: %+v", r.Method, r.URL.Path, err)
+	}
+	WriteError(r, status, message)
+}
+
+// WriteError replaces any buffered output with an error envelope.
+func WriteError(r *ghttp.Request, status int, message string) {
+	r.Response.ClearBuffer()
+	r.Response.Header().Set("Content-Type", "application/json")
+	r.Response.WriteHeader(status)
+	r.Response.WriteJson(Envelope{Code: status, Message: message, Data: nil})
+}
+
+// fail records an error for the Response middleware to render; the calling
+// middleware returns without r.Middleware.Next(), which stops the chain.
+func fail(r *ghttp.Request, err error) {
+	r.SetError(err)
+}
+
+func isStream(r *ghttp.Request) bool {
+	mt, _, _ := mime.ParseMediaType(r.Response.Header().Get("Content-Type"))
+	return mt == "text/event-stream"
+}
+

@@ -1,0 +1,53 @@
+// ================================================================================
+// Code generated and maintained by GoFrame CLI tool. DO NOT EDIT.
+// You can delete these comments if you wish manually maintain this interface file.
+// ================================================================================
+
+package service
+
+import (
+	"context"
+	"gptbot/internal/model"
+	"gptbot/internal/model/entity"
+)
+
+type (
+	IUser interface {
+		// SetNewUserTokens sets the grant a new account starts with.
+		SetNewUserTokens(tokens int64)
+		// Create stores a new account with its starting grant in one transaction.
+		Create(ctx context.Context, username string, plainPassword string, role string) (*entity.Users, error)
+		// Register creates an ordinary account.
+		Register(ctx context.Context, username string, plainPassword string) (*entity.Users, error)
+		// Authenticate checks a username and password. Unknown users cost the same
+		// time as wrong passwords and get the same error.
+		Authenticate(ctx context.Context, username string, plainPassword string) (*entity.Users, error)
+		// Get returns a user; 404 when there is none.
+		Get(ctx context.Context, id int64) (*entity.Users, error)
+		// GetByUsername returns a user by name, case-insensitively.
+		GetByUsername(ctx context.Context, username string) (*entity.Users, error)
+		// ChangePassword replaces the password after checking the current one.
+		ChangePassword(ctx context.Context, id int64, oldPassword string, newPassword string) error
+		// Grant adds tokens to a balance and records the grant in the ledger.
+		Grant(ctx context.Context, id int64, tokens int64, note string) (*entity.Users, error)
+		// View is the API's picture of a user.
+		View(u *entity.Users) *model.UserView
+		// Current is the logged-in user the Auth middleware loaded, or nil.
+		Current(ctx context.Context) *entity.Users
+	}
+)
+
+var (
+	localUser IUser
+)
+
+func User() IUser {
+	if localUser == nil {
+		panic("implement not found for interface IUser, forgot register?")
+	}
+	return localUser
+}
+
+func RegisterUser(i IUser) {
+	localUser = i
+}
