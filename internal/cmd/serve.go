@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"net/http"
 
 	"github.com/gogf/gf/v2/frame/g"
 	"github.com/gogf/gf/v2/net/ghttp"
@@ -50,6 +51,7 @@ func serve(ctx context.Context, _ *gcmd.Parser) error {
 func routes(s *ghttp.Server, hc *health.Controller) {
 	mw := service.Middleware()
 	s.Use(mw.SecurityHeaders)
+	s.BindStatusHandler(http.StatusNotFound, mw.NotFound)
 	s.BindHandler("GET:/healthz", hc.Healthz)
 	s.BindHandler("GET:/readyz", hc.Readyz)
 	s.Group("/api/v1", func(group *ghttp.RouterGroup) {

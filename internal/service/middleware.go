@@ -34,6 +34,9 @@ type (
 		// wrapped causes included; here the status comes from the error's code and
 		// only its safe message is shown, while the cause is logged once.
 		Response(r *ghttp.Request)
+		// NotFound answers unmatched API paths with the JSON envelope (pages and
+		// other paths keep GoFrame's plain 404).
+		NotFound(r *ghttp.Request)
 	}
 )
 

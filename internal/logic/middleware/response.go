@@ -3,6 +3,7 @@ package middleware
 import (
 	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/gogf/gf/v2/frame/g"
 	"github.com/gogf/gf/v2/net/ghttp"
@@ -67,3 +68,10 @@ func isStream(r *ghttp.Request) bool {
 	return mt == "text/event-stream"
 }
 
+// NotFound answers unmatched API paths with the JSON envelope (pages and
+// other paths keep GoFrame's plain 404).
+func (s *sMiddleware) NotFound(r *ghttp.Request) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		WriteError(r, http.StatusNotFound, "not found")
+	}
+}
