@@ -21,7 +21,7 @@ func init() {
 	if err := userCmd.AddCommand(userCreate, userGrant); err != nil {
 		panic(err)
 	}
-	if err := Main.AddCommand(userCmd, migrateCmd); err != nil {
+	if err := Main.AddCommand(userCmd, migrateCmd, devllmCmd); err != nil {
 		panic(err)
 	}
 }

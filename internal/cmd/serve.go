@@ -13,9 +13,17 @@ import (
 	"gptbot/internal/controller/health"
 	"gptbot/internal/controller/me"
 	"gptbot/internal/library/clientip"
+	"gptbot/internal/library/metrics"
 	"gptbot/internal/library/sessionstore"
 	"gptbot/internal/service"
 )
+
+// app is what the route setup needs from boot.
+type app struct {
+	cfg     *config.Config
+	metrics *metrics.Metrics
+	health  *health.Controller
+}
 
 func serve(ctx context.Context, _ *gcmd.Parser) error {
 	cfg, err := config.Load(ctx)
@@ -33,33 +41,39 @@ func serve(ctx context.Context, _ *gcmd.Parser) error {
 	if err != nil {
 		return err
 	}
+	m := metrics.New()
 	store := sessionstore.New(rdb, sessionstore.Config{
 		Prefix:   cfg.Session.Prefix,
 		Idle:     cfg.Session.IdleTimeout,
 		Absolute: cfg.Session.AbsoluteTimeout,
-	}, nil)
+	}, m.ObserveSessionOp)
 	service.Session().Configure(store, cfg.Session, ips)
+	a := &app{cfg: cfg, metrics: m, health: &health.Controller{Redis: rdb}}
+	if err = setupChat(ctx, a); err != nil {
+		return err
+	}
 
 	s := g.Server()
 	// The storage must be set in code: an interface cannot come from YAML.
 	s.SetSessionStorage(store)
-	routes(s, &health.Controller{Redis: rdb})
+	a.routes(s)
 	s.Run()
 	return nil
 }
 
-func routes(s *ghttp.Server, hc *health.Controller) {
+func (a *app) routes(s *ghttp.Server) {
 	mw := service.Middleware()
-	s.Use(mw.SecurityHeaders)
+	s.Use(a.metrics.HTTPMiddleware, mw.SecurityHeaders)
 	s.BindStatusHandler(http.StatusNotFound, mw.NotFound)
-	s.BindHandler("GET:/healthz", hc.Healthz)
-	s.BindHandler("GET:/readyz", hc.Readyz)
+	s.BindHandler("GET:/healthz", a.health.Healthz)
+	s.BindHandler("GET:/readyz", a.health.Readyz)
 	s.Group("/api/v1", func(group *ghttp.RouterGroup) {
 		group.Middleware(mw.Response, mw.CrossOrigin, mw.Body, mw.Session)
 		group.Bind(auth.NewV1())
 		group.Group("/", func(group *ghttp.RouterGroup) {
 			group.Middleware(mw.Auth)
 			group.Bind(me.NewV1())
+			a.chatRoutes(group)
 		})
 	})
 }

@@ -52,6 +52,7 @@ type Options struct {
 	TrustedProxies []string
 	NewUserTokens  int64
 	BodyLimit      string
+	ExtraYAML      string // appended to config.yaml: top-level sections such as openai:
 }
 
 // App is one running gptbot process.
@@ -147,6 +148,7 @@ ratelimit:
   trustedProxies: %s
 `, a.port, def(o.Idle, "2h"), def(o.BodyLimit, "1MB"), a.Redis.Addr, a.DBPath,
 		def(o.Absolute, "168h"), def(o.CookieSecure, "auto"), o.NewUserTokens, proxies)
+	cfg += o.ExtraYAML
 	if err := os.WriteFile(a.cfgPath, []byte(cfg), 0o600); err != nil {
 		a.t.Fatal(err)
 	}
