@@ -3,7 +3,7 @@ package httperr
 import (
 	"errors"
 	"net/http"
-		"testing"
+	"testing"
 
 	"github.com/gogf/gf/v2/errors/gcode"
 	"github.com/gogf/gf/v2/errors/gerror"

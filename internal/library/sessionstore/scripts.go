@@ -41,7 +41,7 @@ if uid then redis.call('ZREM', ARGV[1] .. 'u:' .. uid .. ':s', ARGV[2]) end
 return n
 `
 
-// KEYS: user index. ARGV: key prefix, handle to keep ('' for none).
+// KEYS: user index. ARGV: key prefix, handle to keep (” for none).
 const luaDestroyAll = `
 local n = 0
 for _, h in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
