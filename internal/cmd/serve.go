@@ -67,6 +67,7 @@ func (a *app) routes(s *ghttp.Server) {
 	s.BindStatusHandler(http.StatusNotFound, mw.NotFound)
 	s.BindHandler("GET:/healthz", a.health.Healthz)
 	s.BindHandler("GET:/readyz", a.health.Readyz)
+	a.pageRoutes(s)
 	s.Group("/api/v1", func(group *ghttp.RouterGroup) {
 		group.Middleware(mw.Response, mw.CrossOrigin, mw.Body, mw.Session)
 		group.Bind(auth.NewV1())
