@@ -14,7 +14,9 @@ import (
 	"gptbot/internal/controller/me"
 	"gptbot/internal/library/clientip"
 	"gptbot/internal/library/metrics"
+	"gptbot/internal/library/ratelimit"
 	"gptbot/internal/library/sessionstore"
+	"gptbot/internal/model"
 	"gptbot/internal/service"
 )
 
@@ -48,6 +50,16 @@ func serve(ctx context.Context, _ *gcmd.Parser) error {
 		Absolute: cfg.Session.AbsoluteTimeout,
 	}, m.ObserveSessionOp)
 	service.Session().Configure(store, cfg.Session, ips)
+	service.Ops().Configure(model.OpsDeps{
+		Limiter:  ratelimit.New(rdb, cfg.Session.Prefix+"rl:"),
+		Policies: cfg.RateLimit.Policies,
+		Metrics:  m,
+		IPs:      ips,
+		Debug:    cfg.Debug.Enabled,
+	})
+	if cfg.Debug.Enabled {
+		g.Log().Warning(ctx, "debug mode is on: per-request debug log lines, pprof on loopback")
+	}
 	a := &app{cfg: cfg, metrics: m, health: &health.Controller{Redis: rdb}}
 	if err = setupChat(ctx, a); err != nil {
 		return err
@@ -57,20 +69,43 @@ func serve(ctx context.Context, _ *gcmd.Parser) error {
 	// The storage must be set in code: an interface cannot come from YAML.
 	s.SetSessionStorage(store)
 	a.routes(s)
+	if err = a.metricsServer(); err != nil {
+		return err
+	}
 	s.Run()
 	return nil
 }
 
+// metricsServer serves /metrics on metrics.address when one is set;
+// otherwise routes() mounts it on the main server.
+func (a *app) metricsServer() error {
+	if a.cfg.Metrics.Address == "" {
+		return nil
+	}
+	ms := g.Server("metrics")
+	ms.SetAddr(a.cfg.Metrics.Address)
+	ms.SetDumpRouterMap(false)
+	ms.BindHandler("GET:"+a.cfg.Metrics.Path, ghttp.WrapH(a.metrics.Handler(a.cfg.Metrics.Token)))
+	return ms.Start()
+}
+
 func (a *app) routes(s *ghttp.Server) {
-	mw := service.Middleware()
-	s.Use(a.metrics.HTTPMiddleware, mw.SecurityHeaders)
+	mw, ops := service.Middleware(), service.Ops()
+	s.Use(a.metrics.HTTPMiddleware, ops.RequestID, ops.Debug, mw.SecurityHeaders)
 	s.BindStatusHandler(http.StatusNotFound, mw.NotFound)
 	s.BindHandler("GET:/healthz", a.health.Healthz)
 	s.BindHandler("GET:/readyz", a.health.Readyz)
+	if a.cfg.Metrics.Address == "" {
+		s.BindHandler("GET:"+a.cfg.Metrics.Path, ghttp.WrapH(a.metrics.Handler(a.cfg.Metrics.Token)))
+	}
+	s.BindHandler("/debug/pprof/*any", ops.Pprof)
 	a.pageRoutes(s)
 	s.Group("/api/v1", func(group *ghttp.RouterGroup) {
-		group.Middleware(mw.Response, mw.CrossOrigin, mw.Body, mw.Session)
-		group.Bind(auth.NewV1())
+		group.Middleware(mw.Response, ops.LimitAPI, mw.CrossOrigin, mw.Body, mw.Session)
+		group.Group("/", func(group *ghttp.RouterGroup) {
+			group.Middleware(ops.LimitAuth, ops.LoginGuard)
+			group.Bind(auth.NewV1())
+		})
 		group.Group("/", func(group *ghttp.RouterGroup) {
 			group.Middleware(mw.Auth)
 			group.Bind(me.NewV1())

@@ -4,10 +4,14 @@ package config
 
 import (
 	"context"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/gogf/gf/v2/errors/gerror"
 	"github.com/gogf/gf/v2/frame/g"
+
+	"gptbot/internal/library/ratelimit"
 )
 
 // Session configures gptbot's session handling.
@@ -26,9 +30,26 @@ type Quota struct {
 	NewUserTokens int64 `json:"newUserTokens"`
 }
 
-// RateLimit holds proxy trust (and, later, policies).
+// RateLimit holds the limit policies and proxy trust.
 type RateLimit struct {
-	TrustedProxies []string `json:"trustedProxies"`
+	Policies       map[string]ratelimit.Policy `json:"policies"`
+	TrustedProxies []string                    `json:"trustedProxies"`
+}
+
+// Rate-limit policy names (SPEC "Middleware").
+const (
+	PolicyChat      = "chat"       // per user, on sending and regenerating messages
+	PolicyAuth      = "auth"       // per client IP, on login and register
+	PolicyLoginUser = "login-user" // per username, on failed logins
+	PolicyAPI       = "api"        // per client IP, on every API request
+)
+
+// Metrics configures /metrics.
+type Metrics struct {
+	Path    string `json:"path"`
+	Address string `json:"address"` // optional separate listener, e.g. 127.0.0.1:9100
+	// Token is read from GPTBOT_METRICS_TOKEN only: a secret never lives in YAML.
+	Token string `json:"-"`
 }
 
 // Debug switches request debugging.
@@ -42,6 +63,7 @@ type Config struct {
 	Quota     Quota
 	RateLimit RateLimit
 	Debug     Debug
+	Metrics   Metrics
 }
 
 // Load reads and validates the configuration.
@@ -49,9 +71,11 @@ func Load(ctx context.Context) (*Config, error) {
 	c := &Config{
 		Session: Session{Storage: "redis", Prefix: "gptbot:", AbsoluteTimeout: 168 * time.Hour, CookieSecure: "auto"},
 		Quota:   Quota{NewUserTokens: 100000},
+		Metrics: Metrics{Path: "/metrics"},
 	}
 	for key, dst := range map[string]any{
 		"session": &c.Session, "quota": &c.Quota, "ratelimit": &c.RateLimit, "debug": &c.Debug,
+		"metrics": &c.Metrics,
 	} {
 		v, err := g.Cfg().Get(ctx, key)
 		if err != nil {
@@ -65,6 +89,8 @@ func Load(ctx context.Context) (*Config, error) {
 	}
 	c.Session.CookieName = g.Cfg().MustGet(ctx, "server.sessionIdName", "gptbot_session").String()
 	c.Session.IdleTimeout = g.Cfg().MustGet(ctx, "server.sessionMaxAge", "2h").Duration()
+	c.Metrics.Token = os.Getenv("GPTBOT_METRICS_TOKEN")
+	c.RateLimit.Policies = withDefaultPolicies(c.RateLimit.Policies)
 	return c, c.validate()
 }
 
@@ -83,6 +109,36 @@ func (c *Config) validate() error {
 		return gerror.New("config: server.sessionIdName is empty")
 	case c.Quota.NewUserTokens < 0:
 		return gerror.New("config: quota.newUserTokens must not be negative")
+	case !strings.HasPrefix(c.Metrics.Path, "/"):
+		return gerror.New("config: metrics.path must start with /")
+	}
+	for _, name := range []string{PolicyChat, PolicyAuth, PolicyLoginUser, PolicyAPI} {
+		p, ok := c.RateLimit.Policies[name]
+		if !ok {
+			return gerror.Newf("config: ratelimit.policies.%s is missing", name)
+		}
+		if err := p.Validate(); err != nil {
+			return gerror.Wrapf(err, "config: ratelimit.policies.%s (period is a duration string such as \"1m\")", name)
+		}
 	}
 	return nil
+}
+
+// withDefaultPolicies fills in the SPEC's default policies for names the
+// configuration leaves out, and names each policy after its key.
+func withDefaultPolicies(configured map[string]ratelimit.Policy) map[string]ratelimit.Policy {
+	out := map[string]ratelimit.Policy{
+		PolicyChat:      {Limit: 20, Period: time.Minute},
+		PolicyAuth:      {Limit: 10, Period: time.Minute},
+		PolicyLoginUser: {Limit: 5, Period: 15 * time.Minute},
+		PolicyAPI:       {Limit: 300, Period: time.Minute},
+	}
+	for name, p := range configured {
+		out[name] = p
+	}
+	for name, p := range out {
+		p.Name = name
+		out[name] = p
+	}
+	return out
 }

@@ -6,6 +6,7 @@ package logic
 
 import (
 	_ "gptbot/internal/logic/middleware"
+	_ "gptbot/internal/logic/ops"
 	_ "gptbot/internal/logic/session"
 	_ "gptbot/internal/logic/user"
 )

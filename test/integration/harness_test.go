@@ -53,7 +53,18 @@ type Options struct {
 	NewUserTokens  int64
 	BodyLimit      string
 	ExtraYAML      string // appended to config.yaml: top-level sections such as openai:
+	// Policies replaces the generous test policies (ratelimit.policies YAML,
+	// indented four spaces), e.g. "    auth: {limit: 3, period: \"1m\"}\n".
+	Policies string
+	Debug    bool
 }
+
+// generousPolicies keep limits out of the way of tests about other things.
+const generousPolicies = `    chat: {limit: 100000, period: "1m"}
+    auth: {limit: 100000, period: "1m"}
+    login-user: {limit: 100000, period: "1m"}
+    api: {limit: 100000, period: "1m"}
+`
 
 // App is one running gptbot process.
 type App struct {
@@ -146,8 +157,13 @@ quota:
   newUserTokens: %d
 ratelimit:
   trustedProxies: %s
+  policies:
+%s
+debug:
+  enabled: %v
 `, a.port, def(o.Idle, "2h"), def(o.BodyLimit, "1MB"), a.Redis.Addr, a.DBPath,
-		def(o.Absolute, "168h"), def(o.CookieSecure, "auto"), o.NewUserTokens, proxies)
+		def(o.Absolute, "168h"), def(o.CookieSecure, "auto"), o.NewUserTokens, proxies,
+		strings.TrimRight(def(o.Policies, generousPolicies), "\n"), o.Debug)
 	cfg += o.ExtraYAML
 	if err := os.WriteFile(a.cfgPath, []byte(cfg), 0o600); err != nil {
 		a.t.Fatal(err)

@@ -128,3 +128,24 @@ func (l *Limiter) redisKey(p Policy, key string) string {
 	}
 	return l.prefix + p.Name + ":" + key
 }
+
+// Peek reports the budget left under p for key without spending any of it
+// (GCRA with cost 0). Allowed means at least one whole request is left;
+// when not, RetryAfter is when the next one will be.
+func (l *Limiter) Peek(ctx context.Context, p Policy, key string) (Decision, error) {
+	if err := p.Validate(); err != nil {
+		return Decision{}, err
+	}
+	res, err := l.rl.AllowN(ctx, l.redisKey(p, key), p.limit(), 0)
+	if err != nil {
+		return Decision{}, fmt.Errorf("ratelimit: policy %q: %w", p.Name, err)
+	}
+	d := Decision{Limit: p.Limit, Remaining: max(res.Remaining, 0), ResetAfter: max(res.ResetAfter, 0)}
+	d.Allowed = d.Remaining > 0
+	if !d.Allowed {
+		// The bucket is full until one emission interval has drained.
+		interval := p.Period / time.Duration(p.Limit)
+		d.RetryAfter = max(d.ResetAfter-time.Duration(p.Limit-1)*interval, time.Second)
+	}
+	return d, nil
+}

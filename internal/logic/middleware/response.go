@@ -8,15 +8,9 @@ import (
 	"github.com/gogf/gf/v2/frame/g"
 	"github.com/gogf/gf/v2/net/ghttp"
 
+	"gptbot/internal/library/envelope"
 	"gptbot/internal/library/httperr"
 )
-
-// Envelope is every JSON answer: code 0 on success, else the HTTP status.
-type Envelope struct {
-	Code    int    `json:"code"`
-	Message string `json:"message"`
-	Data    any    `json:"data"`
-}
 
 // Response writes the envelope with the right HTTP status. GoFrame's
 // MiddlewareHandlerResponse answers 200 for errors and shows err.Error(),
@@ -31,10 +25,10 @@ func (s *sMiddleware) Response(r *ghttp.Request) {
 			return // the handler wrote its own body (stream, page, metrics)
 		}
 		if st := r.Response.Status; st >= 400 {
-			WriteError(r, st, http.StatusText(st))
+			envelope.Error(r, st, http.StatusText(st))
 			return
 		}
-		r.Response.WriteJson(Envelope{Code: 0, Message: "OK", Data: r.GetHandlerResponse()})
+		envelope.OK(r, r.GetHandlerResponse())
 		return
 	}
 	if r.Response.BytesWritten() > 0 {
@@ -46,15 +40,7 @@ func (s *sMiddleware) Response(r *ghttp.Request) {
 	if internal {
 		g.Log().Errorf(r.Context(), "%s %s: %+v", r.Method, r.URL.Path, err)
 	}
-	WriteError(r, status, message)
-}
-
-// WriteError replaces any buffered output with an error envelope.
-func WriteError(r *ghttp.Request, status int, message string) {
-	r.Response.ClearBuffer()
-	r.Response.Header().Set("Content-Type", "application/json")
-	r.Response.WriteHeader(status)
-	r.Response.WriteJson(Envelope{Code: status, Message: message, Data: nil})
+	envelope.Error(r, status, message)
 }
 
 // fail records an error for the Response middleware to render; the calling
@@ -72,6 +58,6 @@ func isStream(r *ghttp.Request) bool {
 // other paths keep GoFrame's plain 404).
 func (s *sMiddleware) NotFound(r *ghttp.Request) {
 	if strings.HasPrefix(r.URL.Path, "/api/") {
-		WriteError(r, http.StatusNotFound, "not found")
+		envelope.Error(r, http.StatusNotFound, "not found")
 	}
 }

@@ -253,4 +253,3 @@ func (s *sSession) writeCookie(r *ghttp.Request, id string, maxAge int) {
 func (s *sSession) clearCookie(r *ghttp.Request) {
 	s.writeCookie(r, "", -1)
 }
-

@@ -1,0 +1,14 @@
+package admin
+
+import (
+	"context"
+
+	"github.com/gogf/gf/v2/errors/gcode"
+	"github.com/gogf/gf/v2/errors/gerror"
+
+	"gptbot/api/admin/v1"
+)
+
+func (c *ControllerV1) Grant(ctx context.Context, req *v1.GrantReq) (res *v1.GrantRes, err error) {
+	return nil, gerror.NewCode(gcode.CodeNotImplemented)
+}
