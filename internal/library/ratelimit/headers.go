@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -19,7 +20,16 @@ import (
 // refills evenly, so remaining grows before then). On a denial it also sets
 // Retry-After (RFC 9110) to the whole seconds, rounded up and at least 1,
 // until the next request can pass: a 0 would invite an immediate retry.
+//
+// Several policies can guard one route (api, then auth, then login-user);
+// draft-07 has room for one, so the most restrictive is advertised: a
+// denial always, otherwise the one with the fewest requests remaining.
 func WriteHeaders(h http.Header, p Policy, d Decision) {
+	if d.Allowed && h.Get("RateLimit") != "" {
+		if h.Get("Retry-After") != "" || currentRemaining(h) <= d.Remaining {
+			return
+		}
+	}
 	h.Set("RateLimit-Policy", strconv.Itoa(p.Limit)+";w="+strconv.FormatInt(ceilSeconds(p.Period, 1), 10))
 	h.Set("RateLimit", "limit="+strconv.Itoa(p.Limit)+
 		", remaining="+strconv.Itoa(max(d.Remaining, 0))+
@@ -34,4 +44,16 @@ func WriteHeaders(h http.Header, p Policy, d Decision) {
 // ceilSeconds rounds d up to whole seconds, never below floor.
 func ceilSeconds(d time.Duration, floor int64) int64 {
 	return max(int64(math.Ceil(d.Seconds())), floor)
+}
+
+// currentRemaining reads remaining= from a RateLimit header already set.
+func currentRemaining(h http.Header) int {
+	for _, part := range strings.Split(h.Get("RateLimit"), ",") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(part), "remaining="); ok {
+			if n, err := strconv.Atoi(v); err == nil {
+				return n
+			}
+		}
+	}
+	return math.MaxInt
 }

@@ -2,6 +2,8 @@ package ratelimit
 
 import (
 	"context"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,5 +36,22 @@ func TestPeekSpendsNothing(t *testing.T) {
 	}
 	if d, _ := l.Peek(ctx, p, "bob"); !d.Allowed {
 		t.Fatal("another key is limited")
+	}
+}
+
+func TestHeadersAdvertiseTheMostRestrictivePolicy(t *testing.T) {
+	h := http.Header{}
+	api := Policy{Name: "api", Limit: 300, Period: time.Minute}
+	auth := Policy{Name: "auth", Limit: 10, Period: time.Minute}
+	WriteHeaders(h, api, Decision{Allowed: true, Limit: 300, Remaining: 299})
+	WriteHeaders(h, auth, Decision{Allowed: true, Limit: 10, Remaining: 4})
+	WriteHeaders(h, api, Decision{Allowed: true, Limit: 300, Remaining: 200})
+	if h.Get("RateLimit-Policy") != "10;w=60" || !strings.Contains(h.Get("RateLimit"), "remaining=4") {
+		t.Fatalf("not the most restrictive: %v", h)
+	}
+	WriteHeaders(h, api, Decision{Allowed: false, Limit: 300, RetryAfter: 2 * time.Second})
+	WriteHeaders(h, auth, Decision{Allowed: true, Limit: 10, Remaining: 0})
+	if h.Get("RateLimit-Policy") != "300;w=60" || h.Get("Retry-After") != "2" {
+		t.Fatalf("a denial was overwritten: %v", h)
 	}
 }
