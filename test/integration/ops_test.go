@@ -237,6 +237,8 @@ func TestMetricsEndpoint(t *testing.T) {
 		`http_requests_total{code="200",method="POST",route="/api/v1/auth/login"} 1`,
 		`http_requests_total{code="404",method="GET",route="unmatched"} 300`,
 		`gsession_operations_total{operation="create",status="ok"} 1`,
+		`gsession_operations_total{operation="regenerate",status="ok"} 1`,
+		`gsession_operations_total{operation="load",status="ok"}`,
 		`http_requests_in_flight`, `go_goroutines`, `process_resident_memory_bytes`,
 	} {
 		if !strings.Contains(text, want) {

@@ -130,6 +130,22 @@ func (s *Store) Create(ctx context.Context, id string, rec Record) error {
 	})
 }
 
+// Regenerate replaces the session oldID (if it exists) with a new one under
+// newID: the old one is deleted before the new one is created, so a stolen
+// pre-login id is worthless afterwards.
+func (s *Store) Regenerate(ctx context.Context, oldID, newID string, rec Record) error {
+	return s.timed("regenerate", func() error {
+		if ValidID(oldID) {
+			handle := Handle(oldID)
+			err := s.destroy.Run(ctx, s.rdb, []string{s.sessionKey(handle)}, s.cfg.Prefix, handle).Err()
+			if err != nil && err != redis.Nil {
+				return gerror.Wrap(err, "sessionstore: regenerate: delete old")
+			}
+		}
+		return s.Create(ctx, newID, rec)
+	})
+}
+
 // Load returns the session's data map, or nil when the id is unknown or
 // expired (the absolute timeout is checked here, not left to Redis TTLs).
 func (s *Store) Load(ctx context.Context, id string) (map[string]any, error) {

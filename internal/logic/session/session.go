@@ -116,13 +116,8 @@ func (s *sSession) currentId(r *ghttp.Request) string {
 // reported as logged in, when the session does not reach Redis.
 func (s *sSession) Start(ctx context.Context, uid int64) error {
 	r := g.RequestFromCtx(ctx)
-	if old := s.currentId(r); old != "" {
-		if err := s.store.Destroy(ctx, old); err != nil {
-			return httperr.Wrap(httperr.Unavailable, err, errStorage)
-		}
-	}
 	id := sessionstore.NewID()
-	err := s.store.Create(ctx, id, sessionstore.Record{
+	err := s.store.Regenerate(ctx, s.currentId(r), id, sessionstore.Record{
 		UserID:    uid,
 		IP:        s.ips.ClientIP(r.Request),
 		UserAgent: r.UserAgent(),
