@@ -68,7 +68,7 @@ const generousPolicies = `    chat: {limit: 100000, period: "1m"}
 
 // App is one running gptbot process.
 type App struct {
-	t       *testing.T
+	t       testing.TB
 	URL     string
 	Redis   *testutil.RedisServer
 	DBPath  string
@@ -79,7 +79,7 @@ type App struct {
 }
 
 // StartApp starts redis (unless given) and gptbot with a fresh database.
-func StartApp(t *testing.T, o Options, rs ...*testutil.RedisServer) *App {
+func StartApp(t testing.TB, o Options, rs ...*testutil.RedisServer) *App {
 	t.Helper()
 	a := &App{t: t, port: testutil.FreePort(t)}
 	if len(rs) > 0 {
@@ -245,7 +245,7 @@ func (a *App) CountUsers() int {
 
 // Client is a browser-like client with its own cookie jar.
 type Client struct {
-	t    *testing.T
+	t    testing.TB
 	base string
 	HTTP *http.Client
 	Jar  *cookiejar.Jar
@@ -356,7 +356,7 @@ func (c *Client) MustSignUp(user, pw string) {
 
 // Expect fails unless the response has status (and, for errors, the
 // envelope code equal to the status).
-func Expect(t *testing.T, r *Response, status int, what string) {
+func Expect(t testing.TB, r *Response, status int, what string) {
 	t.Helper()
 	if r.Status != status {
 		t.Fatalf("%s: status %d, want %d; body %s", what, r.Status, status, r.Raw)

@@ -13,7 +13,7 @@ import (
 	"gptbot/internal/testutil"
 )
 
-func newStore(t *testing.T, idle, absolute time.Duration) (*Store, *redis.Client) {
+func newStore(t testing.TB, idle, absolute time.Duration) (*Store, *redis.Client) {
 	t.Helper()
 	rs := testutil.StartRedis(t)
 	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr})
@@ -185,5 +185,32 @@ func TestCreateFailsWhenRedisIsDown(t *testing.T) {
 	}
 	if _, err := store.Load(context.Background(), NewID()); err == nil {
 		t.Fatal("load reported a clean miss with Redis down")
+	}
+}
+
+// The session store sits on every authenticated request: one round trip to
+// load, one to slide the idle timeout.
+func BenchmarkLoadAndTouch(b *testing.B) {
+	store, _ := newStore(b, time.Hour, 24*time.Hour)
+	ctx := context.Background()
+	id := NewID()
+	if err := store.Create(ctx, id, Record{UserID: 1, Data: map[string]any{"authAt": 1}}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if data, err := store.Load(ctx, id); err != nil || data == nil {
+			b.Fatal(err)
+		}
+		if _, err := store.Touch(ctx, id, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkNewID(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = NewID()
 	}
 }
