@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 REDIS_PORT=6379 # redis.default.address in manifest/config/config.yaml
-DEVLLM_ADDR="${GPTBOT_DEVLLM_ADDR:-127.0.0.1:8081}"
+DEVLLM_ADDR=127.0.0.1:8081 # openai.devModelURL in manifest/config/config.yaml
 mkdir -p temp/redis data
 
 # 1. Redis: install Debian's package when missing (as root), then make sure
@@ -39,7 +39,6 @@ if [ -z "${OPENAI_API_KEY:-}" ]; then
 	./bin/gptbot devllm --address "$DEVLLM_ADDR" &
 	DEVLLM_PID=$!
 	trap 'kill $DEVLLM_PID 2>/dev/null || true' EXIT
-	export GPTBOT_DEV_MODEL_URL="http://$DEVLLM_ADDR/v1"
 fi
 
 echo "==> serving http://127.0.0.1:8000 (Ctrl-C stops)"
