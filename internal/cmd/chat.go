@@ -2,14 +2,96 @@ package cmd
 
 import (
 	"context"
+	"net/http"
+	"strings"
 
+	"github.com/gogf/gf/v2/frame/g"
 	"github.com/gogf/gf/v2/net/ghttp"
+
+	"gptbot/internal/config"
+	"gptbot/internal/controller/admin"
+	"gptbot/internal/controller/chat"
+	"gptbot/internal/controller/usage"
+	"gptbot/internal/library/llm"
+	"gptbot/internal/service"
 )
 
 // setupChat configures the model client and chat services (issue: chat).
 func setupChat(ctx context.Context, a *app) error {
+	oc, limits, err := config.LoadOpenAI(ctx)
+	if err != nil {
+		return err
+	}
+	client := llm.New(llm.Config{
+		BaseURL:             oc.BaseURL,
+		APIKey:              oc.APIKey,
+		ConnectTimeout:      oc.ConnectTimeout,
+		FirstTokenTimeout:   oc.FirstTokenTimeout,
+		TotalTimeout:        oc.TotalTimeout,
+		MaxRetries:          oc.MaxRetries,
+		RetryBaseDelay:      oc.RetryBaseDelay,
+		RetryMaxDelay:       oc.RetryMaxDelay,
+		MaxIdleConnsPerHost: oc.MaxIdleConnsPerHost,
+	})
+	ids := make([]string, 0, len(oc.Models))
+	for _, m := range oc.Models {
+		ids = append(ids, m.Id)
+	}
+	a.metrics.DeclareModels(ids...)
+	service.Chat().Configure(oc, limits, client, a.metrics)
+	// Building a tokenizer takes a good fraction of a second: do it now,
+	// not in the first user's request.
+	go func() {
+		for _, id := range ids {
+			llm.CountText(id, "warm up")
+		}
+	}()
+
+	if oc.DevModel {
+		g.Log().Warningf(ctx, "OFFLINE DEV MODEL IN USE: neither OPENAI_API_KEY nor openai.baseURL is set, "+
+			"so chats go to the built-in dev model at %s (start it with `gptbot devllm`); "+
+			"its answers are canned, not written by a real AI", oc.SafeBaseURL())
+	} else {
+		key := "not set"
+		if oc.APIKey != "" {
+			key = "set" // never the key itself
+		}
+		g.Log().Infof(ctx, "model provider %s (API key %s), models %v, default %s",
+			oc.SafeBaseURL(), key, ids, oc.DefaultModel)
+	}
+	n, err := service.Chat().SettleStale(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		g.Log().Warningf(ctx, "settled %d replies left unfinished by a stopped process (reservations refunded)", n)
+	}
 	return nil
 }
 
 // chatRoutes binds the chat, usage and admin API inside the logged-in group.
-func (a *app) chatRoutes(group *ghttp.RouterGroup) {}
+func (a *app) chatRoutes(group *ghttp.RouterGroup) {
+	group.Group("/", func(group *ghttp.RouterGroup) {
+		group.Middleware(service.Middleware().Body, limitReplies)
+		group.Bind(chat.NewV1(), usage.NewV1())
+	})
+	group.Group("/", func(group *ghttp.RouterGroup) {
+		group.Middleware(service.Middleware().Admin, service.Middleware().Body)
+		group.Bind(admin.NewV1())
+	})
+}
+
+// limitReplies applies the chat rate-limit policy (per user) to the routes
+// that call the model: sending a message and regenerating a reply.
+func limitReplies(r *ghttp.Request) {
+	route := ""
+	if h := r.GetServeHandler(); h != nil && h.Handler != nil && h.Handler.Router != nil {
+		route = h.Handler.Router.Uri // the matched template, not the middleware's own
+	}
+	if r.Method == http.MethodPost &&
+		(strings.HasSuffix(route, "/messages") || strings.HasSuffix(route, "/regenerate")) {
+		service.Ops().LimitChat(r)
+		return
+	}
+	r.Middleware.Next()
+}

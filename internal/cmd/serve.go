@@ -101,14 +101,19 @@ func (a *app) routes(s *ghttp.Server) {
 	s.BindHandler("/debug/pprof/*any", ops.Pprof)
 	a.pageRoutes(s)
 	s.Group("/api/v1", func(group *ghttp.RouterGroup) {
-		group.Middleware(mw.Response, ops.LimitAPI, mw.CrossOrigin, mw.Body, mw.Session)
+		group.Middleware(mw.Response, ops.LimitAPI, mw.CrossOrigin, mw.Session)
 		group.Group("/", func(group *ghttp.RouterGroup) {
-			group.Middleware(ops.LimitAuth, ops.LoginGuard)
+			group.Middleware(mw.Body, ops.LimitAuth, ops.LoginGuard)
 			group.Bind(auth.NewV1())
 		})
+		// Logged-in routes check the session before looking at the body: an
+		// anonymous request is 401 whatever it carries.
 		group.Group("/", func(group *ghttp.RouterGroup) {
 			group.Middleware(mw.Auth)
-			group.Bind(me.NewV1())
+			group.Group("/", func(group *ghttp.RouterGroup) {
+				group.Middleware(mw.Body)
+				group.Bind(me.NewV1())
+			})
 			a.chatRoutes(group)
 		})
 	})

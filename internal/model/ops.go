@@ -15,4 +15,3 @@ type OpsDeps struct {
 	IPs      *clientip.Resolver
 	Debug    bool
 }
-

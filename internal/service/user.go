@@ -30,6 +30,14 @@ type (
 		ChangePassword(ctx context.Context, id int64, oldPassword string, newPassword string) error
 		// Grant adds tokens to a balance and records the grant in the ledger.
 		Grant(ctx context.Context, id int64, tokens int64, note string) (*entity.Users, error)
+		// List returns one page of accounts, oldest first, and how many there are.
+		List(ctx context.Context, page int, size int) ([]entity.Users, int, error)
+		// SetDisabled disables or re-enables an account. Ending the sessions of a
+		// disabled account is the caller's part (the Auth middleware also refuses
+		// it on the next request).
+		SetDisabled(ctx context.Context, id int64, disabled bool) (*entity.Users, error)
+		// AdminView is a user as administrators see it.
+		AdminView(u *entity.Users) *model.AdminUserView
 		// View is the API's picture of a user.
 		View(u *entity.Users) *model.UserView
 		// Current is the logged-in user the Auth middleware loaded, or nil.

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/gogf/gf/v2/errors/gcode"
+	"github.com/gogf/gf/v2/errors/gerror"
 	"github.com/gogf/gf/v2/frame/g"
 	"github.com/gogf/gf/v2/net/ghttp"
 
@@ -38,7 +40,7 @@ func (s *sMiddleware) Response(r *ghttp.Request) {
 	}
 	status, message, internal := httperr.Resolve(err)
 	if internal {
-		g.Log().Errorf(r.Context(), "%s %s: %+v", r.Method, r.URL.Path, err)
+		logCause(r, err)
 	}
 	envelope.Error(r, status, message)
 }
@@ -57,7 +59,23 @@ func isStream(r *ghttp.Request) bool {
 // NotFound answers unmatched API paths with the JSON envelope (pages and
 // other paths keep GoFrame's plain 404).
 func (s *sMiddleware) NotFound(r *ghttp.Request) {
+	// GoFrame runs status handlers for every 404, including the ones a
+	// handler answered itself ("conversation not found"): keep those.
+	if r.Response.BufferLength() > 0 || r.Response.BytesWritten() > 0 {
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		envelope.Error(r, http.StatusNotFound, "not found")
 	}
+}
+
+// logCause logs an unexpected error once. GoFrame's database errors carry
+// the SQL with its bound arguments (message text, password hashes), so for
+// those only the driver's own error is logged.
+func logCause(r *ghttp.Request, err error) {
+	if gerror.Code(err).Code() == gcode.CodeDbOperationError.Code() {
+		g.Log().Errorf(r.Context(), "%s %s: database error: %v", r.Method, r.URL.Path, gerror.Cause(err))
+		return
+	}
+	g.Log().Errorf(r.Context(), "%s %s: %+v", r.Method, r.URL.Path, err)
 }

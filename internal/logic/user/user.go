@@ -184,6 +184,42 @@ func (s *sUser) Grant(ctx context.Context, id int64, tokens int64, note string) 
 	return s.Get(ctx, id)
 }
 
+// List returns one page of accounts, oldest first, and how many there are.
+func (s *sUser) List(ctx context.Context, page, size int) ([]entity.Users, int, error) {
+	var (
+		users []entity.Users
+		total int
+	)
+	err := dao.Users.Ctx(ctx).OrderAsc(dao.Users.Columns().Id).Page(page, size).ScanAndCount(&users, &total, false)
+	if err != nil {
+		return nil, 0, gerror.Wrap(err, "list users")
+	}
+	return users, total, nil
+}
+
+// SetDisabled disables or re-enables an account. Ending the sessions of a
+// disabled account is the caller's part (the Auth middleware also refuses
+// it on the next request).
+func (s *sUser) SetDisabled(ctx context.Context, id int64, disabled bool) (*entity.Users, error) {
+	flag := 0
+	if disabled {
+		flag = 1
+	}
+	res, err := dao.Users.Ctx(ctx).Data(do.Users{Disabled: flag}).Where(do.Users{Id: id}).Update()
+	if err != nil {
+		return nil, gerror.Wrap(err, "set disabled")
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return nil, httperr.New(httperr.NotFound, "user not found")
+	}
+	return s.Get(ctx, id)
+}
+
+// AdminView is a user as administrators see it.
+func (s *sUser) AdminView(u *entity.Users) *model.AdminUserView {
+	return &model.AdminUserView{UserView: *s.View(u), Disabled: u.Disabled != 0}
+}
+
 // View is the API's picture of a user.
 func (s *sUser) View(u *entity.Users) *model.UserView {
 	return &model.UserView{

@@ -1,0 +1,20 @@
+package chat
+
+import (
+	"context"
+
+	"gptbot/api/chat/v1"
+	"gptbot/internal/model"
+	"gptbot/internal/service"
+)
+
+// Regenerate answers like Send.
+func (c *ControllerV1) Regenerate(ctx context.Context, req *v1.RegenerateReq) (res *v1.RegenerateRes, err error) {
+	reply, err := service.Chat().Regenerate(ctx, uid(ctx), model.ChatInput{
+		ConversationId: req.Id, Model: req.Model, Stream: wantsStream(ctx),
+	})
+	if err != nil || reply == nil {
+		return nil, err
+	}
+	return &v1.RegenerateRes{ChatReply: reply}, nil
+}

@@ -1,0 +1,155 @@
+package model
+
+import "github.com/gogf/gf/v2/os/gtime"
+
+// Message roles and statuses (messages.role, messages.status).
+const (
+	RoleUser      = "user"
+	RoleAssistant = "assistant"
+
+	MessageStreaming = "streaming" // a reply is being generated
+	MessageComplete  = "complete"
+	MessageCancelled = "cancelled" // the client went away; the partial answer is kept
+	MessageFailed    = "failed"    // the upstream failed; a partial answer, if any, is kept
+)
+
+// ModelView is a configured model as the API shows it.
+type ModelView struct {
+	Id                  string `json:"id"`
+	Name                string `json:"name"`
+	ContextWindow       int    `json:"contextWindow"`
+	MaxCompletionTokens int    `json:"maxCompletionTokens"`
+	Default             bool   `json:"default"`
+}
+
+// ModelList is GET /models.
+type ModelList struct {
+	Models       []ModelView `json:"models"`
+	DefaultModel string      `json:"defaultModel"`
+	// DevModel is true when the app talks to the built-in offline dev model.
+	DevModel bool   `json:"devModel"`
+	Notice   string `json:"notice,omitempty"`
+}
+
+// ConversationView is a conversation without its messages.
+type ConversationView struct {
+	Id           int64       `json:"id"`
+	Title        string      `json:"title"`
+	Model        string      `json:"model"`
+	SystemPrompt string      `json:"systemPrompt"`
+	Streaming    bool        `json:"streaming"` // a reply is being generated right now
+	CreatedAt    *gtime.Time `json:"createdAt"`
+	UpdatedAt    *gtime.Time `json:"updatedAt"`
+}
+
+// MessageView is one message of a conversation.
+type MessageView struct {
+	Id               int64       `json:"id"`
+	Role             string      `json:"role"`
+	Content          string      `json:"content"`
+	Status           string      `json:"status"`
+	Model            string      `json:"model,omitempty"`
+	PromptTokens     int64       `json:"promptTokens"`
+	CompletionTokens int64       `json:"completionTokens"`
+	ChargedTokens    int64       `json:"chargedTokens"`
+	Estimated        bool        `json:"estimated"`
+	FinishReason     string      `json:"finishReason,omitempty"`
+	Error            string      `json:"error,omitempty"`
+	CreatedAt        *gtime.Time `json:"createdAt"`
+}
+
+// ConversationDetail is a conversation with its messages, oldest first.
+type ConversationDetail struct {
+	ConversationView
+	Messages []MessageView `json:"messages"`
+}
+
+// ConversationPage is one page of the conversation list, newest activity first.
+type ConversationPage struct {
+	List  []ConversationView `json:"list"`
+	Total int                `json:"total"`
+	Page  int                `json:"page"`
+	Size  int                `json:"size"`
+}
+
+// ConversationInput creates or changes a conversation; nil fields are left as they are.
+type ConversationInput struct {
+	Title        *string
+	Model        *string
+	SystemPrompt *string
+}
+
+// ChatInput asks for a reply: a new user message (Send) or a new answer to
+// the last one (Regenerate, Content empty).
+type ChatInput struct {
+	ConversationId int64
+	Content        string
+	Model          string // optional: overrides the conversation's model for this reply
+	Stream         bool   // answer as server-sent events on the request
+}
+
+// UsageView is what a reply cost.
+type UsageView struct {
+	PromptTokens     int64 `json:"promptTokens"`
+	CompletionTokens int64 `json:"completionTokens"`
+	Estimated        bool  `json:"estimated"`
+	Balance          int64 `json:"balance"`
+}
+
+// ChatReply is the JSON (non-streaming) answer to a message.
+type ChatReply struct {
+	ConversationId int64       `json:"conversationId"`
+	UserMessageId  int64       `json:"userMessageId"`
+	Message        MessageView `json:"message"`
+	Usage          UsageView   `json:"usage"`
+}
+
+// UsageDay is one day of a user's usage.
+type UsageDay struct {
+	Date             string `json:"date"` // YYYY-MM-DD, server time
+	Requests         int64  `json:"requests"`
+	PromptTokens     int64  `json:"promptTokens"`
+	CompletionTokens int64  `json:"completionTokens"`
+	Tokens           int64  `json:"tokens"`  // charged, net of refunds
+	Granted          int64  `json:"granted"` // tokens added to the balance
+}
+
+// UsageReport is GET /usage.
+type UsageReport struct {
+	Days    int        `json:"days"`
+	Balance int64      `json:"balance"`
+	Total   UsageDay   `json:"total"` // Date empty
+	Daily   []UsageDay `json:"daily"` // oldest first, every day of the range
+}
+
+// AdminUserView is a user as administrators see it.
+type AdminUserView struct {
+	UserView
+	Disabled bool `json:"disabled"`
+}
+
+// AdminUserPage is one page of users.
+type AdminUserPage struct {
+	List  []AdminUserView `json:"list"`
+	Total int             `json:"total"`
+	Page  int             `json:"page"`
+	Size  int             `json:"size"`
+}
+
+// Settlement is what a finished model call used against its reservation.
+type Settlement struct {
+	UserId           int64
+	MessageId        int64
+	Model            string
+	Reserved         int64
+	PromptTokens     int64
+	CompletionTokens int64
+	Estimated        bool // counted with the offline tokenizer, not reported upstream
+}
+
+// ExportFile is a conversation rendered for download.
+type ExportFile struct {
+	Name        string
+	ContentType string
+	Body        []byte
+}

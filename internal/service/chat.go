@@ -1,0 +1,64 @@
+// ================================================================================
+// Code generated and maintained by GoFrame CLI tool. DO NOT EDIT.
+// You can delete these comments if you wish manually maintain this interface file.
+// ================================================================================
+
+package service
+
+import (
+	"context"
+	"gptbot/internal/config"
+	"gptbot/internal/library/llm"
+	"gptbot/internal/library/metrics"
+	"gptbot/internal/model"
+)
+
+type (
+	IChat interface {
+		// Configure wires the model provider settings, the shared model client and
+		// the metrics.
+		Configure(cfg *config.OpenAI, limits *config.Chat, client *llm.Client, m *metrics.Metrics)
+		// Models lists the configured models.
+		Models(ctx context.Context) *model.ModelList
+		// List returns one page of the user's conversations, most recently active
+		// first. A page past the end is empty.
+		List(ctx context.Context, uid int64, page int, size int) (*model.ConversationPage, error)
+		// Create starts a conversation.
+		Create(ctx context.Context, uid int64, in model.ConversationInput) (*model.ConversationView, error)
+		// Get returns a conversation with its messages.
+		Get(ctx context.Context, uid int64, id int64) (*model.ConversationDetail, error)
+		// Update changes a conversation's title, model or system prompt.
+		Update(ctx context.Context, uid int64, id int64, in model.ConversationInput) (*model.ConversationView, error)
+		// Delete removes a conversation and its messages. A reply this process is
+		// generating in it is stopped; its settlement still runs, so what it used
+		// is charged and the rest refunded (the ledger keeps its rows).
+		Delete(ctx context.Context, uid int64, id int64) error
+		// Export renders a conversation as a Markdown or JSON file.
+		Export(ctx context.Context, uid int64, id int64, format string) (*model.ExportFile, error)
+		// Send stores the user's message and answers it: as server-sent events on
+		// the request when in.Stream, else as the returned reply.
+		Send(ctx context.Context, uid int64, in model.ChatInput) (*model.ChatReply, error)
+		// Regenerate replaces the conversation's last assistant reply with a new
+		// answer to the last user message; answered like Send.
+		Regenerate(ctx context.Context, uid int64, in model.ChatInput) (*model.ChatReply, error)
+		// SettleStale settles replies whose process died while generating them
+		// (their conversation's claim has expired): the reservation is refunded and
+		// the message marked failed. Run at start.
+		SettleStale(ctx context.Context) (int, error)
+	}
+)
+
+var (
+	localChat IChat
+)
+
+func Chat() IChat {
+	if localChat == nil {
+		panic("implement not found for interface IChat, forgot register?")
+	}
+	return localChat
+}
+
+func RegisterChat(i IChat) {
+	localChat = i
+}
