@@ -57,6 +57,7 @@ type Options struct {
 	// indented four spaces), e.g. "    auth: {limit: 3, period: \"1m\"}\n".
 	Policies string
 	Debug    bool
+	Env      []string // extra environment for the process, e.g. OPENAI_API_KEY=...
 }
 
 // generousPolicies keep limits out of the way of tests about other things.
@@ -76,12 +77,13 @@ type App struct {
 	port    int
 	cmd     *exec.Cmd
 	logBuf  *bytes.Buffer
+	env     []string
 }
 
 // StartApp starts redis (unless given) and gptbot with a fresh database.
 func StartApp(t testing.TB, o Options, rs ...*testutil.RedisServer) *App {
 	t.Helper()
-	a := &App{t: t, port: testutil.FreePort(t)}
+	a := &App{t: t, port: testutil.FreePort(t), env: o.Env}
 	if len(rs) > 0 {
 		a.Redis = rs[0]
 	} else {
@@ -175,7 +177,7 @@ func (a *App) Start() {
 	a.t.Helper()
 	a.logBuf = &bytes.Buffer{}
 	a.cmd = exec.Command(binary)
-	a.cmd.Env = append(os.Environ(), "GF_GCFG_FILE="+a.cfgPath, "OPENAI_API_KEY=")
+	a.cmd.Env = append(append(os.Environ(), "GF_GCFG_FILE="+a.cfgPath, "OPENAI_API_KEY="), a.env...)
 	a.cmd.Dir = filepath.Dir(a.cfgPath)
 	a.cmd.Stdout, a.cmd.Stderr = a.logBuf, a.logBuf
 	if err := a.cmd.Start(); err != nil {
