@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"sync"
-	"time"
 	"testing"
+	"time"
 )
 
 func TestAccountLifecycle(t *testing.T) {
