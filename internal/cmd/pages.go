@@ -26,6 +26,7 @@ func (a *app) pageRoutes(s *ghttp.Server) {
 		group.GET("/settings", pg.Settings)
 		group.GET("/usage", pg.Usage)
 		group.GET("/admin", pg.Admin)
+		group.GET("/swagger", pg.APIDoc)
 	})
 
 	// The /api/v1 middleware of routes(), with Auth before the body is read.

@@ -109,3 +109,19 @@ func TestUserCLI(t *testing.T) {
 		t.Fatalf("ledger grants %d, balance %d; want 350 each", grants, balance)
 	}
 }
+
+func TestAPIReferenceWorksOffline(t *testing.T) {
+	app := StartApp(t, Options{})
+	c := app.Client()
+	r := c.Do("GET", "/swagger", nil)
+	if r.Status != 200 || !strings.Contains(r.Raw, `src="/static/js/apidoc.js"`) {
+		t.Fatalf("/swagger: %d %s", r.Status, r.Raw)
+	}
+	if strings.Contains(r.Raw, "https://") || strings.Contains(r.Raw, "http://") {
+		t.Fatal("/swagger loads something from another origin")
+	}
+	spec := c.Do("GET", "/api.json", nil)
+	if spec.Status != 200 || !strings.Contains(spec.Raw, `"/api/v1/auth/login"`) || !strings.Contains(spec.Raw, `"/api/v1/conversations/{id}/messages"`) {
+		t.Fatalf("/api.json: %d", spec.Status)
+	}
+}

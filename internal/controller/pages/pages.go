@@ -40,7 +40,7 @@ type page struct {
 }
 
 // pageNames are the templates under resource/public/pages besides layout.
-var pageNames = []string{"chat", "login", "register", "settings", "usage", "admin", "error"}
+var pageNames = []string{"chat", "login", "register", "settings", "usage", "admin", "error", "apidoc"}
 
 // New parses the templates and loads the static files once: a broken
 // template fails the start, not a request.
@@ -125,6 +125,13 @@ func (c *Controller) Admin(r *ghttp.Request) {
 		return
 	}
 	c.render(r, http.StatusOK, page{Name: "admin", Title: "Admin", Script: "admin", User: u})
+}
+
+// APIDoc is the API reference at /swagger, built in the browser from
+// /api.json. GoFrame's own /swagger page loads Redoc from a CDN, which the
+// CSP blocks and an offline install cannot reach.
+func (c *Controller) APIDoc(r *ghttp.Request) {
+	c.render(r, http.StatusOK, page{Name: "apidoc", Title: "API reference", Script: "apidoc"})
 }
 
 // Login is the login form; a logged-in user goes straight to the chat.
