@@ -57,17 +57,10 @@ func (rs *RedisServer) Start() {
 	if err := rs.cmd.Start(); err != nil {
 		rs.t.Fatalf("start redis-server: %v", err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		c, err := net.DialTimeout("tcp", rs.Addr, 100*time.Millisecond)
-		if err == nil {
-			c.Close()
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
+	if err := WaitListening(rs.Addr, 10*time.Second); err != nil {
+		log, _ := os.ReadFile(filepath.Join(rs.dir, "redis.log"))
+		rs.t.Fatalf("redis-server: %v\n%s", err, log)
 	}
-	log, _ := os.ReadFile(filepath.Join(rs.dir, "redis.log"))
-	rs.t.Fatalf("redis-server did not listen on %s:\n%s", rs.Addr, log)
 }
 
 // Stop kills the server; Start brings it back on the same port.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"gptbot/internal/library/llm"
+	"gptbot/internal/library/llm/openaiwire"
 )
 
 type server struct {
@@ -65,27 +66,27 @@ func (s *server) chat(w http.ResponseWriter, r *http.Request) {
 			text, finish = cut, "length"
 		}
 	}
-	u := usage{PromptTokens: llm.CountMessages(req.Model, msgs), CompletionTokens: llm.CountText(req.Model, text)}
+	u := openaiwire.Usage{PromptTokens: llm.CountMessages(req.Model, msgs), CompletionTokens: llm.CountText(req.Model, text)}
 	u.TotalTokens = u.PromptTokens + u.CompletionTokens
 	id := fmt.Sprintf("chatcmpl-gptbotdev-%d", s.seq.Add(1))
 
 	if !req.Stream {
 		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(completion{
+		json.NewEncoder(w).Encode(openaiwire.Completion{
 			ID: id, Object: "chat.completion", Created: time.Now().Unix(), Model: req.Model,
-			Choices: []completionChoice{{Message: message{Role: "assistant", Content: text}, FinishReason: finish}},
+			Choices: []openaiwire.CompletionChoice{{Message: openaiwire.Message{Role: "assistant", Content: text}, FinishReason: finish}},
 			Usage:   u,
 		})
 		return
 	}
 	includeUsage := req.StreamOptions != nil && req.StreamOptions.IncludeUsage
-	s.stream(w, r, chunk{ID: id, Object: "chat.completion.chunk", Created: time.Now().Unix(), Model: req.Model},
+	s.stream(w, r, openaiwire.Chunk{ID: id, Object: "chat.completion.chunk", Created: time.Now().Unix(), Model: req.Model},
 		text, finish, includeUsage, u)
 }
 
 // stream sends text word by word as SSE, like OpenAI: a role chunk, content
 // chunks, a finish chunk, the usage chunk when asked for, then [DONE].
-func (s *server) stream(w http.ResponseWriter, r *http.Request, head chunk, text, finish string, includeUsage bool, u usage) {
+func (s *server) stream(w http.ResponseWriter, r *http.Request, head openaiwire.Chunk, text, finish string, includeUsage bool, u openaiwire.Usage) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("X-Accel-Buffering", "no")
@@ -96,7 +97,7 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, head chunk, text
 		}
 		return rc.Flush() == nil
 	}
-	sendChunk := func(choices []chunkChoice, u *usage) bool {
+	sendChunk := func(choices []openaiwire.ChunkChoice, u *openaiwire.Usage) bool {
 		c := head
 		c.Choices, c.Usage = choices, u
 		b, _ := json.Marshal(c)
@@ -104,7 +105,7 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, head chunk, text
 	}
 
 	empty := ""
-	if !sendChunk([]chunkChoice{{Delta: delta{Role: "assistant", Content: &empty}}}, nil) {
+	if !sendChunk([]openaiwire.ChunkChoice{{Delta: openaiwire.Delta{Role: "assistant", Content: &empty}}}, nil) {
 		return
 	}
 	var tick *time.Ticker
@@ -120,14 +121,14 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, head chunk, text
 				return // the client went away: stop generating
 			}
 		}
-		if !sendChunk([]chunkChoice{{Delta: delta{Content: &p}}}, nil) {
+		if !sendChunk([]openaiwire.ChunkChoice{{Delta: openaiwire.Delta{Content: &p}}}, nil) {
 			return
 		}
 	}
-	if !sendChunk([]chunkChoice{{FinishReason: &finish}}, nil) {
+	if !sendChunk([]openaiwire.ChunkChoice{{FinishReason: &finish}}, nil) {
 		return
 	}
-	if includeUsage && !sendChunk([]chunkChoice{}, &u) {
+	if includeUsage && !sendChunk([]openaiwire.ChunkChoice{}, &u) {
 		return
 	}
 	send("[DONE]")

@@ -1,16 +1,12 @@
 package metrics
 
 import (
-	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/gogf/gf/v2/net/ghttp"
 	dto "github.com/prometheus/client_model/go"
@@ -18,33 +14,10 @@ import (
 	"gptbot/internal/testutil"
 )
 
-var serverSeq atomic.Int64
-
-// startServer runs a real GoFrame server on a free loopback port with routes
-// set up by register, and returns its base URL.
+// startServer runs a real GoFrame server with the routes register sets up.
 func startServer(t *testing.T, register func(s *ghttp.Server)) string {
 	t.Helper()
-	s := ghttp.GetServer(fmt.Sprintf("metrics-test-%d-%d", time.Now().UnixNano(), serverSeq.Add(1)))
-	addr := fmt.Sprintf("127.0.0.1:%d", testutil.FreePort(t))
-	s.SetAddr(addr)
-	s.SetDumpRouterMap(false)
-	register(s)
-	if err := s.Start(); err != nil {
-		t.Fatalf("start server: %v", err)
-	}
-	t.Cleanup(func() { _ = s.Shutdown() })
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond)
-		if err == nil {
-			_ = c.Close()
-			return "http://" + addr
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server did not listen on %s: %v", addr, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	return testutil.StartServer(t, register)
 }
 
 // do sends one request and returns status and body.

@@ -1,10 +1,7 @@
 package ratelimit
 
 import (
-	"fmt"
-	"net"
 	"net/http"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,35 +27,10 @@ func newClient(t *testing.T, addr string) *redis.Client {
 	return c
 }
 
-var serverSeq atomic.Int64
-
-// startServer runs a real GoFrame server on a free port with routes set up by
-// register, and returns its base URL.
+// startServer runs a real GoFrame server with the routes register sets up.
 func startServer(t *testing.T, register func(s *ghttp.Server)) string {
 	t.Helper()
-	name := fmt.Sprintf("ratelimit-test-%d-%d", time.Now().UnixNano(), serverSeq.Add(1))
-	s := ghttp.GetServer(name)
-	addr := fmt.Sprintf("127.0.0.1:%d", testutil.FreePort(t))
-	s.SetAddr(addr) // loopback only
-	s.SetDumpRouterMap(false)
-	register(s)
-	if err := s.Start(); err != nil {
-		t.Fatalf("start server: %v", err)
-	}
-	t.Cleanup(func() { _ = s.Shutdown() })
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond)
-		if err == nil {
-			_ = c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server did not listen on %s: %v", addr, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return "http://" + addr
+	return testutil.StartServer(t, register)
 }
 
 func get(t *testing.T, url string, header map[string]string) *http.Response {

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/sashabaranov/go-openai"
+
+	"gptbot/internal/library/llm/openaiwire"
 )
 
 // Request is one request the server received.
@@ -285,7 +287,7 @@ func (s *Server) complete(w http.ResponseWriter, ctx context.Context, sc Scenari
 			"message":       map[string]any{"role": "assistant", "content": strings.Join(sc.Pieces, "")},
 			"finish_reason": sc.finishReason(),
 		}},
-		"usage": usage{p, c, p + c},
+		"usage": openaiwire.NewUsage(p, c),
 	})
 }
 

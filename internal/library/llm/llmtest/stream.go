@@ -9,35 +9,9 @@ import (
 	"time"
 
 	"github.com/sashabaranov/go-openai"
+
+	"gptbot/internal/library/llm/openaiwire"
 )
-
-// Wire types of a chat.completion.chunk, spelled out so that the fake
-// controls exactly what goes on the wire (nulls included).
-type chunk struct {
-	ID      string        `json:"id"`
-	Object  string        `json:"object"`
-	Created int64         `json:"created"`
-	Model   string        `json:"model"`
-	Choices []chunkChoice `json:"choices"`
-	Usage   *usage        `json:"usage"`
-}
-
-type chunkChoice struct {
-	Index        int     `json:"index"`
-	Delta        delta   `json:"delta"`
-	FinishReason *string `json:"finish_reason"`
-}
-
-type delta struct {
-	Role    string  `json:"role,omitempty"`
-	Content *string `json:"content,omitempty"`
-}
-
-type usage struct {
-	PromptTokens     int `json:"prompt_tokens"`
-	CompletionTokens int `json:"completion_tokens"`
-	TotalTokens      int `json:"total_tokens"`
-}
 
 type sseWriter struct {
 	w     io.Writer
@@ -51,8 +25,8 @@ func (e *sseWriter) raw(line string) {
 	e.f.Flush()
 }
 
-func (e *sseWriter) send(choices []chunkChoice, u *usage) {
-	b, _ := json.Marshal(chunk{ID: "chatcmpl-llmtest", Object: "chat.completion.chunk", Created: e.at,
+func (e *sseWriter) send(choices []openaiwire.ChunkChoice, u *openaiwire.Usage) {
+	b, _ := json.Marshal(openaiwire.Chunk{ID: "chatcmpl-llmtest", Object: "chat.completion.chunk", Created: e.at,
 		Model: e.model, Choices: choices, Usage: u})
 	e.raw(string(b))
 }
@@ -65,12 +39,12 @@ func (s *Server) stream(w http.ResponseWriter, ctx context.Context, sc Scenario,
 
 	// Like OpenAI: a first chunk with the role and empty content.
 	empty := ""
-	e.send([]chunkChoice{{Delta: delta{Role: "assistant", Content: &empty}}}, nil)
+	e.send([]openaiwire.ChunkChoice{{Delta: openaiwire.Delta{Role: "assistant", Content: &empty}}}, nil)
 	for _, p := range sc.Pieces {
 		if !s.sleep(ctx, sc.Delay) {
 			return
 		}
-		e.send([]chunkChoice{{Delta: delta{Content: &p}}}, nil)
+		e.send([]openaiwire.ChunkChoice{{Delta: openaiwire.Delta{Content: &p}}}, nil)
 	}
 
 	switch sc.End {
@@ -92,10 +66,11 @@ func (s *Server) stream(w http.ResponseWriter, ctx context.Context, sc Scenario,
 	}
 
 	fr := sc.finishReason()
-	e.send([]chunkChoice{{FinishReason: &fr}}, nil)
+	e.send([]openaiwire.ChunkChoice{{FinishReason: &fr}}, nil)
 	if body.StreamOptions != nil && body.StreamOptions.IncludeUsage && !sc.NoUsage {
 		p, c := sc.usage()
-		e.send([]chunkChoice{}, &usage{p, c, p + c})
+		u := openaiwire.NewUsage(p, c)
+		e.send([]openaiwire.ChunkChoice{}, &u)
 	}
 	e.raw("[DONE]")
 	s.sleep(ctx, sc.Linger)
