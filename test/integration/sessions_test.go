@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"gptbot/internal/library/llm/llmtest"
 	"gptbot/internal/library/sessionstore"
 )
 
@@ -366,5 +367,56 @@ func TestSessionHoldsOnlySmallTypedData(t *testing.T) {
 	}
 	if strings.Contains(strings.Join(app.SessionKeys(), ","), c.SessionCookie()) {
 		t.Fatal("the raw session id is a Redis key")
+	}
+}
+
+// GoFrame's default id (guid.S) shares its MAC-hash and PID parts between
+// ids of one process. Ids of 256 random bits share no telling prefix or
+// suffix.
+func TestSessionIdsShareNoStructure(t *testing.T) {
+	app := StartApp(t, Options{})
+	c := app.Client()
+	c.MustSignUp("structure", "password123")
+	var ids []string
+	for i := 0; i < 24; i++ {
+		Expect(t, c.Login("structure", "password123"), 200, "login")
+		ids = append(ids, c.SessionCookie())
+	}
+	for i := range ids {
+		if raw, err := base64.RawURLEncoding.DecodeString(ids[i]); err != nil || len(raw) != 32 {
+			t.Fatalf("id %q is not 32 bytes of base64url", ids[i])
+		}
+		for j := i + 1; j < len(ids); j++ {
+			a, b := ids[i], ids[j]
+			if a[:4] == b[:4] || a[len(a)-4:] == b[len(b)-4:] {
+				t.Fatalf("ids %q and %q share structure", a, b)
+			}
+		}
+	}
+}
+
+// The session is not locked while the model answers: the same browser can
+// use the app while its reply is still being generated.
+func TestSessionIsUsableWhileAReplyStreams(t *testing.T) {
+	app, up := startChatApp(t, Options{}, "")
+	up.Use(llmtest.New(t, llmtest.Reply("one ", "two ", "three ", "four ", "five ", "six").WithDelay(400*time.Millisecond)))
+	c := signUp(t, app, "parallel")
+	conv := newConversation(t, c, nil)
+	stream := openSSE(t, c, streamPath(conv), map[string]any{"content": "take your time"})
+	defer stream.Close()
+	start, ok := stream.Next()
+	if !ok || start.Name != "start" {
+		t.Fatalf("stream did not start: %+v", start)
+	}
+	Expect(t, c.Do("GET", "/api/v1/me", nil), 200, "me during the stream")
+	Expect(t, c.Do("GET", "/api/v1/me/sessions", nil), 200, "sessions during the stream")
+	Expect(t, c.Do("GET", "/api/v1/conversations", nil), 200, "list during the stream")
+	// Those answers came while the reply was still being generated.
+	if m, ok := loadMessage(t, app, start.num("messageId")); !ok || m.Status != "streaming" {
+		t.Fatalf("the reply was no longer streaming (%+v): the other requests waited for it", m)
+	}
+	evs := stream.All()
+	if find(t, evs, "done").Name != "done" {
+		t.Fatalf("stream did not finish: %s", names(evs))
 	}
 }
