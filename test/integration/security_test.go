@@ -125,3 +125,25 @@ func TestAPIReferenceWorksOffline(t *testing.T) {
 		t.Fatalf("/api.json: %d", spec.Status)
 	}
 }
+
+func TestReadyzNamesTheDatabase(t *testing.T) {
+	app := StartApp(t, Options{})
+	c := app.Client()
+	Expect(t, c.Do("GET", "/readyz", nil), 200, "ready")
+	db := app.DB()
+	// Break the schema under the running app: its readiness read fails.
+	if _, err := db.Exec("ALTER TABLE schema_migrations RENAME TO schema_migrations_away"); err != nil {
+		t.Fatal(err)
+	}
+	r := c.Do("GET", "/readyz", nil)
+	if r.Status != 503 || !strings.Contains(r.Message, "database") || strings.Contains(r.Message, "redis") {
+		t.Fatalf("readyz with a broken database: %d %s", r.Status, r.Raw)
+	}
+	if !strings.Contains(r.Raw, `"redis":"ok"`) || strings.Contains(r.Raw, "schema_migrations") {
+		t.Fatalf("readyz body: %s", r.Raw)
+	}
+	if _, err := db.Exec("ALTER TABLE schema_migrations_away RENAME TO schema_migrations"); err != nil {
+		t.Fatal(err)
+	}
+	Expect(t, c.Do("GET", "/readyz", nil), 200, "ready again")
+}
