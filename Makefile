@@ -16,8 +16,10 @@ build:
 ## test: generated code is fresh, vet, every Go test (unit + integration on real Redis/SQLite), browser e2e
 test: check-generated vet test-go test-e2e
 
+# Under the race detector; GPTBOT_TEST_RACE=1 also builds the server the
+# integration tests run with -race, and a race it reports fails the test.
 test-go:
-	go test -count=1 -timeout 20m ./...
+	GPTBOT_TEST_RACE=1 go test -race -count=1 -timeout 30m ./...
 
 test-e2e:
 	@bash hack/e2e.sh

@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,7 +34,11 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "gptbot")
-	build := exec.Command("go", "build", "-o", binary, "gptbot")
+	args := []string{"build", "-o", binary}
+	if os.Getenv("GPTBOT_TEST_RACE") != "" {
+		args = append(args, "-race") // the server's own data races fail the tests (see Stop)
+	}
+	build := exec.Command("go", append(args, "gptbot")...)
 	build.Stdout, build.Stderr = os.Stdout, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building gptbot failed:", err)
@@ -76,8 +81,27 @@ type App struct {
 	cfgPath string
 	port    int
 	cmd     *exec.Cmd
-	logBuf  *bytes.Buffer
+	logBuf  *syncBuffer
 	env     []string
+}
+
+// syncBuffer collects the process's output; the copy goroutine of exec
+// writes while tests read.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // StartApp starts redis (unless given) and gptbot with a fresh database.
@@ -175,7 +199,7 @@ debug:
 // Start launches the process and waits until /healthz answers.
 func (a *App) Start() {
 	a.t.Helper()
-	a.logBuf = &bytes.Buffer{}
+	a.logBuf = &syncBuffer{}
 	a.cmd = exec.Command(binary)
 	a.cmd.Env = append(append(os.Environ(), "GF_GCFG_FILE="+a.cfgPath, "OPENAI_API_KEY="), a.env...)
 	a.cmd.Dir = filepath.Dir(a.cfgPath)
@@ -197,7 +221,7 @@ func (a *App) Start() {
 	a.t.Fatalf("gptbot did not become healthy; log:\n%s", a.logBuf.String())
 }
 
-// Stop kills the process.
+// Stop kills the process; a data race it reported (race builds) fails the test.
 func (a *App) Stop() {
 	if a.cmd == nil || a.cmd.Process == nil {
 		return
@@ -205,6 +229,9 @@ func (a *App) Stop() {
 	_ = a.cmd.Process.Kill()
 	_, _ = a.cmd.Process.Wait()
 	a.cmd = nil
+	if strings.Contains(a.logBuf.String(), "WARNING: DATA RACE") {
+		a.t.Errorf("the server reported a data race:\n%s", a.logBuf.String())
+	}
 }
 
 // Log is what the process printed.
