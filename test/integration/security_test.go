@@ -5,8 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"time"
 	"testing"
+	"time"
 )
 
 func TestCrossSiteStateChangesAreRefused(t *testing.T) {
