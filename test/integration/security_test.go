@@ -97,7 +97,7 @@ func TestUserCLI(t *testing.T) {
 	if err != nil || !strings.Contains(out, "balance 350") {
 		t.Fatalf("user grant: %v\n%s", err, out)
 	}
-	for _, bad := range [][]string{{"--username", "root_admin", "--tokens", "-5"}, {"--username", "root_admin", "--tokens", "abc"}, {"--username", "ghost", "--tokens", "5"}} {
+	for _, bad := range [][]string{{"--username", "root_admin", "--tokens", "-5"}, {"--username", "root_admin", "--tokens", "abc"}, {"--username", "root_admin", "--tokens", "9223372036854775807"}, {"--username", "ghost", "--tokens", "5"}} {
 		if out, err = runCLI(t, app, "", append([]string{"user", "grant"}, bad...)...); err == nil {
 			t.Fatalf("grant %v accepted:\n%s", bad, out)
 		}
