@@ -11,6 +11,7 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -168,7 +169,10 @@ func (s *Store) Load(ctx context.Context, id string) (map[string]any, error) {
 		}
 		out = map[string]any{}
 		if d := fields["data"]; d != "" {
-			if err := json.Unmarshal([]byte(d), &out); err != nil {
+			// Numbers stay exact (unix times, ids), not float64.
+			dec := json.NewDecoder(strings.NewReader(d))
+			dec.UseNumber()
+			if err := dec.Decode(&out); err != nil {
 				return gerror.Wrap(err, "sessionstore: decode data")
 			}
 		}

@@ -2,6 +2,7 @@ package sessionstore
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -212,5 +213,24 @@ func BenchmarkNewID(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = NewID()
+	}
+}
+
+func TestDataRoundTripKeepsNumbersExact(t *testing.T) {
+	store, _ := newStore(t, time.Hour, 24*time.Hour)
+	ctx := context.Background()
+	id := NewID()
+	if err := store.Create(ctx, id, Record{UserID: 3, Data: map[string]any{"authAt": int64(1763883000), "big": int64(9007199254740993)}}); err != nil {
+		t.Fatal(err)
+	}
+	data, err := store.Load(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mgr := gsession.New(time.Hour, store)
+	s := mgr.New(ctx, id)
+	big, _ := s.Get("big")
+	if fmt.Sprint(data["authAt"]) != "1763883000" || big.Int64() != 9007199254740993 {
+		t.Fatalf("numbers changed: %v %v", data["authAt"], big)
 	}
 }
