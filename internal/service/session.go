@@ -19,8 +19,6 @@ type (
 	ISession interface {
 		// Configure wires the Redis store, settings and proxy trust.
 		Configure(store *sessionstore.Store, cfg config.Session, ips *clientip.Resolver)
-		// Store is the underlying Redis store.
-		Store() *sessionstore.Store
 		// Attach gives the request its session: the one its cookie names if that
 		// session exists on the server, else a fresh one that is stored only when a
 		// login creates it. It runs before any handler touches r.Session.

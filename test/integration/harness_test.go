@@ -120,7 +120,21 @@ func StartApp(t testing.TB, o Options, rs ...*testutil.RedisServer) *App {
 	a.URL = fmt.Sprintf("http://127.0.0.1:%d", a.port)
 	a.Start()
 	t.Cleanup(a.Stop)
+	t.Cleanup(a.logOnFailure)
 	return a
+}
+
+// logOnFailure prints the end of the server's log when the test failed:
+// the cause of a 5xx is there, not in the response.
+func (a *App) logOnFailure() {
+	if !a.t.Failed() || a.logBuf == nil {
+		return
+	}
+	log := a.logBuf.String()
+	if len(log) > 8000 {
+		log = "…" + log[len(log)-8000:]
+	}
+	a.t.Logf("server log (%s):\n%s", a.URL, log)
 }
 
 // Sibling starts a second instance on the same Redis and database.

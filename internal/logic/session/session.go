@@ -46,11 +46,6 @@ func (s *sSession) Configure(store *sessionstore.Store, cfg config.Session, ips 
 	s.manager = gsession.New(cfg.IdleTimeout, store)
 }
 
-// Store is the underlying Redis store.
-func (s *sSession) Store() *sessionstore.Store {
-	return s.store
-}
-
 var errStorage = "session storage is unavailable"
 
 // Attach gives the request its session: the one its cookie names if that

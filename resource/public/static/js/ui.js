@@ -57,7 +57,7 @@ export async function refreshBalance() {
   }
 }
 
-// confirmDialog asks in the page's <dialog id="confirm-dialog">.
+// confirmDialog asks in the layout's <dialog id="confirm-dialog"> (logged-in pages).
 export function confirmDialog(text, okLabel) {
   const dlg = $('confirm-dialog');
   $('confirm-text').textContent = text;
