@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gogf/gf/v2/frame/g"
 	"github.com/gogf/gf/v2/net/ghttp"
@@ -32,6 +33,9 @@ func setupChat(ctx context.Context, a *app) error {
 		RetryBaseDelay:      oc.RetryBaseDelay,
 		RetryMaxDelay:       oc.RetryMaxDelay,
 		MaxIdleConnsPerHost: oc.MaxIdleConnsPerHost,
+		OnRetry: func(attempt int, err error, wait time.Duration) {
+			g.Log().Warningf(ctx, "model call attempt %d failed, retrying in %s: %v", attempt, wait.Round(time.Millisecond), err)
+		},
 	})
 	ids := make([]string, 0, len(oc.Models))
 	for _, m := range oc.Models {

@@ -173,8 +173,8 @@ func (a *App) writeConfig(o Options) {
   sessionCookieOutput: false
   clientMaxBodySize: "%s"
   errorLogEnabled: false
+  dumpRouterMap: false
   accessLogEnabled: false
-  openapiPath: "/api.json"
 logger:
   level: "info"
   stdout: true

@@ -31,6 +31,10 @@ type Config struct {
 	// MaxIdleConnsPerHost sizes the keep-alive pool. Go's default of 2 would
 	// make concurrent chats open and tear down a TLS connection each.
 	MaxIdleConnsPerHost int
+	// OnRetry, when set, hears about every failed attempt that will be
+	// retried (the error is already redacted), so operators see retries
+	// that ended well too.
+	OnRetry func(attempt int, err error, wait time.Duration)
 }
 
 // Defaults for zero Config fields.

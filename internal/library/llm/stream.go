@@ -46,6 +46,9 @@ func (c *Client) Stream(ctx context.Context, req Request, onDelta func(delta str
 		if !ok {
 			return s.res, err
 		}
+		if c.cfg.OnRetry != nil {
+			c.cfg.OnRetry(s.res.Attempts, err, wait)
+		}
 		t := time.NewTimer(wait)
 		select {
 		case <-t.C:

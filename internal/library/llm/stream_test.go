@@ -149,9 +149,21 @@ func TestRetries(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := llmtest.New(t, tt.scenarios...)
 			start := time.Now()
-			res, _, err := collect(t, newClient(t, srv.URL()), t.Context())
+			var heard []int
+			client := newClient(t, srv.URL(), func(c *llm.Config) {
+				c.OnRetry = func(attempt int, err error, _ time.Duration) {
+					heard = append(heard, attempt)
+					if strings.Contains(err.Error(), testKey) {
+						t.Errorf("OnRetry got the API key: %v", err)
+					}
+				}
+			})
+			res, _, err := collect(t, client, t.Context())
 			if err != nil {
 				t.Fatal(err)
+			}
+			if len(heard) != tt.attempts-1 || heard[len(heard)-1] != tt.attempts-1 {
+				t.Errorf("OnRetry heard attempts %v, want 1..%d", heard, tt.attempts-1)
 			}
 			if res.Content != "ok" || res.Attempts != tt.attempts || srv.RequestCount() != tt.attempts {
 				t.Errorf("content %q, attempts %d, requests %d; want %d", res.Content, res.Attempts, srv.RequestCount(), tt.attempts)
