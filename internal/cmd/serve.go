@@ -25,6 +25,7 @@ type app struct {
 	cfg     *config.Config
 	metrics *metrics.Metrics
 	health  *health.Controller
+	doc     *apiDoc
 }
 
 func serve(ctx context.Context, _ *gcmd.Parser) error {
@@ -60,7 +61,7 @@ func serve(ctx context.Context, _ *gcmd.Parser) error {
 	if cfg.Debug.Enabled {
 		g.Log().Warning(ctx, "debug mode is on: per-request debug log lines, pprof on loopback")
 	}
-	a := &app{cfg: cfg, metrics: m, health: &health.Controller{Redis: rdb}}
+	a := &app{cfg: cfg, metrics: m, health: &health.Controller{Redis: rdb}, doc: &apiDoc{}}
 	if err = setupChat(ctx, a); err != nil {
 		return err
 	}
@@ -69,10 +70,18 @@ func serve(ctx context.Context, _ *gcmd.Parser) error {
 	// The storage must be set in code: an interface cannot come from YAML.
 	s.SetSessionStorage(store)
 	a.routes(s)
+	// The metrics listener first: once /healthz answers, everything does.
 	if err = a.metricsServer(); err != nil {
 		return err
 	}
-	s.Run()
+	if err = s.Start(); err != nil {
+		return err
+	}
+	if err = a.doc.build(s); err != nil {
+		return err
+	}
+	g.Log().Infof(ctx, "API description at /api.json, API reference page at /swagger")
+	ghttp.Wait() // until a signal shuts every server down gracefully
 	return nil
 }
 
@@ -95,6 +104,7 @@ func (a *app) routes(s *ghttp.Server) {
 	s.BindStatusHandler(http.StatusNotFound, mw.NotFound)
 	s.BindHandler("GET:/healthz", a.health.Healthz)
 	s.BindHandler("GET:/readyz", a.health.Readyz)
+	s.BindHandler("GET:/api.json", a.doc.serve)
 	if a.cfg.Metrics.Address == "" {
 		s.BindHandler("GET:"+a.cfg.Metrics.Path, ghttp.WrapH(a.metrics.Handler(a.cfg.Metrics.Token)))
 	}
