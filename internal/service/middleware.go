@@ -22,9 +22,11 @@ type (
 		// Requests without those headers (curl, scripts) pass: they carry no
 		// ambient browser cookies an attacker could ride on.
 		CrossOrigin(r *ghttp.Request)
-		// Body reads request bodies once, up front: too large is 413, malformed or
-		// non-object JSON is 400, and fields the endpoint does not define are 400
-		// (a typo such as "passwrod" must not be silently ignored).
+		// Body reads request bodies once, up front, whatever the method (GoFrame
+		// binds a GET's body too): too large is 413, malformed or non-object JSON
+		// is 400, fields the endpoint does not define are 400 (a typo such as
+		// "passwrod" must not be silently ignored), and so is a path parameter
+		// repeated in the query or body (the path alone names the object).
 		Body(r *ghttp.Request)
 		// SecurityHeaders sets headers every answer carries: no inline script, no
 		// framing, no MIME sniffing, no full URLs leaked in Referer.

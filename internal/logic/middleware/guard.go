@@ -26,14 +26,12 @@ func (s *sMiddleware) CrossOrigin(r *ghttp.Request) {
 	r.Middleware.Next()
 }
 
-// Body reads request bodies once, up front: too large is 413, malformed or
-// non-object JSON is 400, and fields the endpoint does not define are 400
-// (a typo such as "passwrod" must not be silently ignored).
+// Body reads request bodies once, up front, whatever the method (GoFrame
+// binds a GET's body too): too large is 413, malformed or non-object JSON
+// is 400, fields the endpoint does not define are 400 (a typo such as
+// "passwrod" must not be silently ignored), and so is a path parameter
+// repeated in the query or body (the path alone names the object).
 func (s *sMiddleware) Body(r *ghttp.Request) {
-	if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions {
-		r.Middleware.Next()
-		return
-	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
@@ -48,20 +46,23 @@ func (s *sMiddleware) Body(r *ghttp.Request) {
 	r.MakeBodyRepeatableRead(true)
 
 	trimmed := bytes.TrimSpace(body)
+	var fields map[string]json.RawMessage
 	if len(trimmed) > 0 {
 		if !json.Valid(trimmed) {
 			fail(r, httperr.New(httperr.BadRequest, "request body is not valid JSON"))
 			return
 		}
-		var fields map[string]json.RawMessage
 		if trimmed[0] != '{' || json.Unmarshal(trimmed, &fields) != nil {
 			fail(r, httperr.New(httperr.BadRequest, "request body must be a JSON object"))
 			return
 		}
-		if unknown := unknownFields(r, fields); len(unknown) > 0 {
-			fail(r, httperr.New(httperr.BadRequest, "unknown field: "+strings.Join(unknown, ", ")))
-			return
-		}
+	}
+	if !checkPathParams(r, fields) {
+		return
+	}
+	if unknown := unknownFields(r, fields); len(unknown) > 0 {
+		fail(r, httperr.New(httperr.BadRequest, "unknown field: "+strings.Join(unknown, ", ")))
+		return
 	}
 	r.Middleware.Next()
 }
