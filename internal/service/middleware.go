@@ -29,7 +29,11 @@ type (
 		// repeated in the query or body (the path alone names the object).
 		Body(r *ghttp.Request)
 		// SecurityHeaders sets headers every answer carries: no inline script, no
-		// framing, no MIME sniffing, no full URLs leaked in Referer.
+		// framing, no MIME sniffing, no full URLs leaked in Referer, and nothing
+		// stored by browser or proxy caches. Almost every answer depends on who is
+		// logged in (the API, errors included, the pages, exports), so no-store is
+		// the default; a handler whose answer is public and revalidated, such as
+		// /static/, replaces it.
 		SecurityHeaders(r *ghttp.Request)
 		// Response writes the envelope with the right HTTP status. GoFrame's
 		// MiddlewareHandlerResponse answers 200 for errors and shows err.Error(),
