@@ -17,8 +17,9 @@ type (
 		// Grant adds tokens to a user's balance; the ledger names the admin.
 		Grant(ctx context.Context, id int64, tokens int64) (*model.AdminUserView, error)
 		// Disable disables an account and ends every session it has. An
-		// administrator cannot disable their own account (nobody could undo it
-		// from the API if they were the last one).
+		// administrator cannot disable their own account, and nobody can disable
+		// the last enabled administrator (the user service refuses it atomically):
+		// nobody could undo either from the API.
 		Disable(ctx context.Context, id int64) (*model.AdminUserView, int, error)
 		// Enable lets a disabled account log in again.
 		Enable(ctx context.Context, id int64) (*model.AdminUserView, error)

@@ -20,13 +20,16 @@ type (
 		// Register creates an ordinary account.
 		Register(ctx context.Context, username string, plainPassword string) (*entity.Users, error)
 		// Authenticate checks a username and password. Unknown users cost the same
-		// time as wrong passwords and get the same error.
+		// time as wrong passwords and get the same error. Every check spends the
+		// account's guess budget first (Ops.PasswordCheck), keyed by the very
+		// username checked here.
 		Authenticate(ctx context.Context, username string, plainPassword string) (*entity.Users, error)
 		// Get returns a user; 404 when there is none.
 		Get(ctx context.Context, id int64) (*entity.Users, error)
 		// GetByUsername returns a user by name, case-insensitively.
 		GetByUsername(ctx context.Context, username string) (*entity.Users, error)
-		// ChangePassword replaces the password after checking the current one.
+		// ChangePassword replaces the password after checking the current one; the
+		// check spends the account's guess budget like a login does.
 		ChangePassword(ctx context.Context, id int64, oldPassword string, newPassword string) error
 		// Grant adds tokens to a balance and records the grant in the ledger.
 		Grant(ctx context.Context, id int64, tokens int64, note string) (*entity.Users, error)
@@ -34,8 +37,12 @@ type (
 		List(ctx context.Context, page int, size int) ([]entity.Users, int, error)
 		// SetDisabled disables or re-enables an account. Ending the sessions of a
 		// disabled account is the caller's part (the Auth middleware also refuses
-		// it on the next request).
+		// it on the next request). The last enabled administrator cannot be
+		// disabled (409): nobody could undo it from the API.
 		SetDisabled(ctx context.Context, id int64, disabled bool) (*entity.Users, error)
+		// SetRole makes an account an administrator or an ordinary user. The last
+		// enabled administrator cannot be demoted (409).
+		SetRole(ctx context.Context, id int64, role string) (*entity.Users, error)
 		// AdminView is a user as administrators see it.
 		AdminView(u *entity.Users) *model.AdminUserView
 		// View is the API's picture of a user.

@@ -1,9 +1,15 @@
 // Package password hashes passwords with Argon2id (OWASP parameters:
 // 19 MiB, t=2, p=1) into self-describing PHC strings, so parameters can be
 // raised later without breaking stored hashes.
+//
+// Every hash and verification holds one slot of a process-wide gate sized
+// to the CPUs Go may use: each computation allocates Params.Memory, so
+// without a bound a burst of N logins costs N × 19 MiB at once, and more
+// parallel computations than CPUs finish no sooner anyway.
 package password
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -28,8 +34,13 @@ var OWASP = Params{Memory: 19 * 1024, Time: 2, Threads: 1, SaltLen: 16, KeyLen: 
 
 var b64 = base64.RawStdEncoding
 
-// Hash returns "$argon2id$v=19$m=19456,t=2,p=1$<salt>$<key>".
-func Hash(plain string) (string, error) {
+// Hash returns "$argon2id$v=19$m=19456,t=2,p=1$<salt>$<key>". It waits
+// for a free slot of the gate; see Verify for the errors that wait can end in.
+func Hash(ctx context.Context, plain string) (string, error) {
+	if err := gate.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer gate.release()
 	return hashWith(OWASP, plain)
 }
 
@@ -44,23 +55,30 @@ func hashWith(p Params, plain string) (string, error) {
 }
 
 // Verify reports whether plain matches the encoded hash. A malformed hash is
-// an error, never a match.
-func Verify(encoded, plain string) (bool, error) {
+// an error, never a match. It waits for a free slot of the gate: ErrBusy when
+// too many computations are already waiting, ctx's error when ctx ends first.
+func Verify(ctx context.Context, encoded, plain string) (bool, error) {
 	p, salt, key, err := decode(encoded)
 	if err != nil {
 		return false, err
 	}
+	if err = gate.acquire(ctx); err != nil {
+		return false, err
+	}
+	defer gate.release()
 	got := argon2.IDKey([]byte(plain), salt, p.Time, p.Memory, p.Threads, uint32(len(key)))
 	return subtle.ConstantTimeCompare(got, key) == 1, nil
 }
 
 // dummy is verified against when the user does not exist, so that unknown
 // usernames cost as much time as wrong passwords.
-var dummy, _ = Hash("gptbot-dummy-password-for-timing")
+var dummy, _ = hashWith(OWASP, "gptbot-dummy-password-for-timing")
 
-// VerifyDummy spends the time of one Verify and always reports no match.
-func VerifyDummy(plain string) {
-	_, _ = Verify(dummy, plain)
+// VerifyDummy spends the time (and a gate slot) of one Verify and always
+// reports no match; its error is Verify's.
+func VerifyDummy(ctx context.Context, plain string) error {
+	_, err := Verify(ctx, dummy, plain)
+	return err
 }
 
 func decode(encoded string) (p Params, salt, key []byte, err error) {

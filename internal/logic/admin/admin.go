@@ -49,8 +49,9 @@ func (s *sAdmin) Grant(ctx context.Context, id, tokens int64) (*model.AdminUserV
 }
 
 // Disable disables an account and ends every session it has. An
-// administrator cannot disable their own account (nobody could undo it
-// from the API if they were the last one).
+// administrator cannot disable their own account, and nobody can disable
+// the last enabled administrator (the user service refuses it atomically):
+// nobody could undo either from the API.
 func (s *sAdmin) Disable(ctx context.Context, id int64) (*model.AdminUserView, int, error) {
 	if admin := service.User().Current(ctx); admin != nil && int64(admin.Id) == id {
 		return nil, 0, httperr.New(httperr.Conflict, "you cannot disable your own account")

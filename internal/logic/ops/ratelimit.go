@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"net/http"
@@ -70,59 +71,76 @@ func (s *sOps) limited(r *ghttp.Request, p ratelimit.Policy, d ratelimit.Decisio
 	if p.Name == config.PolicyAuth || p.Name == config.PolicyLoginUser {
 		s.deps.Metrics.Login(metrics.LoginRateLimited)
 	}
-	secs := int(math.Ceil(d.RetryAfter.Seconds()))
-	if secs < 1 {
-		secs = 1
-	}
-	envelope.Error(r, http.StatusTooManyRequests, fmt.Sprintf("too many requests; retry in %d s", secs))
+	envelope.Error(r, http.StatusTooManyRequests, fmt.Sprintf("too many requests; retry in %d s", retrySeconds(d)))
 }
 
-// LoginGuard wraps the login route: a username with too many recent failed
-// logins gets 429 before its password is even checked, each failure spends
-// one unit of that username's budget, and every outcome is counted.
+// retrySeconds is d's wait in whole seconds, rounded up, at least 1.
+func retrySeconds(d ratelimit.Decision) int {
+	return max(int(math.Ceil(d.RetryAfter.Seconds())), 1)
+}
+
+// LoginGuard counts the outcome of every login. It reads nothing of the
+// request: the per-account budget is spent by PasswordCheck, after GoFrame
+// has bound the body, on exactly the username the handler checks (binding
+// matches keys case-insensitively and ignoring '_', '-' and spaces, merges
+// query and body, and picks among duplicates by its own rules).
 func (s *sOps) LoginGuard(r *ghttp.Request) {
 	if !strings.HasSuffix(r.URL.Path, "/auth/login") {
 		r.Middleware.Next()
 		return
 	}
-	p := s.deps.Policies[config.PolicyLoginUser]
-	username := strings.ToLower(r.Get("username").String())
-	if len(username) > 64 {
-		username = username[:64]
-	}
-	if username != "" {
-		d, err := s.deps.Limiter.Peek(r.Context(), p, username)
-		if err != nil {
-			g.Log().Warningf(r.Context(), "rate limit %s undecided: %v", p.Name, err)
-			s.deps.Metrics.Login(metrics.LoginError)
-			envelope.Error(r, http.StatusServiceUnavailable, "rate limiting is unavailable; try again shortly")
-			return
-		}
-		ratelimit.WriteHeaders(r.Response.Header(), p, d)
-		if !d.Allowed {
-			s.limited(r, p, d)
-			return
-		}
-	}
 	r.Middleware.Next()
 
-	switch status := loginStatus(r); {
-	case status == http.StatusOK:
+	switch status := loginStatus(r); status {
+	case http.StatusOK:
 		s.deps.Metrics.Login(metrics.LoginSuccess)
-	case status == http.StatusUnauthorized:
+	case http.StatusUnauthorized, http.StatusBadRequest:
 		s.deps.Metrics.Login(metrics.LoginFailed)
-		if username != "" {
-			if _, err := s.deps.Limiter.Allow(r.Context(), p, username); err != nil {
-				g.Log().Warningf(r.Context(), "rate limit %s not recorded: %v", p.Name, err)
-			}
-		}
-	case status == http.StatusForbidden:
+	case http.StatusForbidden:
 		s.deps.Metrics.Login(metrics.LoginDisabled)
-	case status == http.StatusBadRequest:
-		s.deps.Metrics.Login(metrics.LoginFailed)
+	case http.StatusTooManyRequests:
+		s.deps.Metrics.Login(metrics.LoginRateLimited)
 	default:
 		s.deps.Metrics.Login(metrics.LoginError)
 	}
+}
+
+// PasswordCheck runs check, one verification of a password guess for the
+// account whose username key is account, under the login-user budget. The
+// unit is spent before check runs, atomically in Redis, so a burst of
+// concurrent guesses never verifies more passwords than the budget; check
+// reports whether the guess was wrong, and when it was not (right password,
+// or no password verified at all) the unit is given back, so the real user
+// is not locked out by their own logins. Login and password change share the
+// budget: both are guesses at the same password.
+//
+// A spent budget is 429 with Retry-After and RateLimit headers; when Redis
+// cannot decide, 503 (fail closed, like the auth policy).
+func (s *sOps) PasswordCheck(ctx context.Context, account string, check func(ctx context.Context) (wrong bool, err error)) error {
+	p, ok := s.deps.Policies[config.PolicyLoginUser]
+	if !ok || s.deps.Limiter == nil {
+		return httperr.New(httperr.Unavailable, "rate limiting is not configured")
+	}
+	d, err := s.deps.Limiter.Allow(ctx, p, account)
+	if err != nil {
+		return httperr.Wrap(httperr.Unavailable, err, "rate limiting is unavailable; try again shortly")
+	}
+	if r := g.RequestFromCtx(ctx); r != nil {
+		ratelimit.WriteHeaders(r.Response.Header(), p, d)
+	}
+	if !d.Allowed {
+		s.deps.Metrics.RateLimited(p.Name)
+		return httperr.New(httperr.TooManyRequests,
+			fmt.Sprintf("too many failed password attempts; retry in %d s", retrySeconds(d)))
+	}
+	wrong, err := check(ctx)
+	if !wrong {
+		// The client may be gone; the unit must come back anyway.
+		if rerr := s.deps.Limiter.Refund(context.WithoutCancel(ctx), p, account, 1); rerr != nil {
+			g.Log().Warningf(ctx, "rate limit %s not refunded: %v", p.Name, rerr)
+		}
+	}
+	return err
 }
 
 // loginStatus is the status the login will answer with, whether or not the

@@ -3,6 +3,7 @@ package user
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -43,11 +44,11 @@ func (s *sUser) SetNewUserTokens(tokens int64) {
 
 // Create stores a new account with its starting grant in one transaction.
 func (s *sUser) Create(ctx context.Context, username, plainPassword, role string) (*entity.Users, error) {
-	hash, err := password.Hash(plainPassword)
+	hash, err := password.Hash(ctx, plainPassword)
 	if err != nil {
-		return nil, err
+		return nil, hashingFailed(err)
 	}
-	key := strings.ToLower(username)
+	key := usernameKey(username)
 	var id int64
 	// SQLite: a transaction that writes first takes the write lock at once
 	// and waits out busy_timeout; one that reads first can fail to upgrade.
@@ -91,24 +92,50 @@ func (s *sUser) Register(ctx context.Context, username, plainPassword string) (*
 	return s.Create(ctx, username, plainPassword, consts.RoleUser)
 }
 
+// usernameKey is how a username is looked up and limited: uniqueness, login
+// and the per-account guess budget all use this one form.
+func usernameKey(username string) string {
+	return strings.ToLower(username)
+}
+
+// hashingFailed turns an error of the password hasher into what the client
+// sees: a hasher too busy to take more work (or a client that left while
+// waiting for it) is 503, anything else an internal error.
+func hashingFailed(err error) error {
+	if errors.Is(err, password.ErrBusy) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return httperr.Wrap(httperr.Unavailable, err, "the server is busy; try again shortly")
+	}
+	return gerror.Wrap(err, "password hash")
+}
+
 // Authenticate checks a username and password. Unknown users cost the same
-// time as wrong passwords and get the same error.
+// time as wrong passwords and get the same error. Every check spends the
+// account's guess budget first (Ops.PasswordCheck), keyed by the very
+// username checked here.
 func (s *sUser) Authenticate(ctx context.Context, username, plainPassword string) (*entity.Users, error) {
+	key := usernameKey(username)
 	var u *entity.Users
-	err := dao.Users.Ctx(ctx).Where(do.Users{UsernameKey: strings.ToLower(username)}).Scan(&u)
+	err := service.Ops().PasswordCheck(ctx, key, func(ctx context.Context) (bool, error) {
+		if err := dao.Users.Ctx(ctx).Where(do.Users{UsernameKey: key}).Scan(&u); err != nil {
+			return false, gerror.Wrap(err, "find user")
+		}
+		if u == nil {
+			if err := password.VerifyDummy(ctx, plainPassword); err != nil {
+				return false, hashingFailed(err)
+			}
+			return true, errBadCredentials
+		}
+		ok, err := password.Verify(ctx, u.PasswordHash, plainPassword)
+		if err != nil {
+			return false, gerror.Wrapf(hashingFailed(err), "verify password of user %d", u.Id)
+		}
+		if !ok {
+			return true, errBadCredentials
+		}
+		return false, nil
+	})
 	if err != nil {
-		return nil, gerror.Wrap(err, "find user")
-	}
-	if u == nil {
-		password.VerifyDummy(plainPassword)
-		return nil, errBadCredentials
-	}
-	ok, err := password.Verify(u.PasswordHash, plainPassword)
-	if err != nil {
-		return nil, gerror.Wrapf(err, "verify password of user %d", u.Id)
-	}
-	if !ok {
-		return nil, errBadCredentials
+		return nil, err
 	}
 	if u.Disabled != 0 {
 		return nil, httperr.New(httperr.Forbidden, "this account is disabled")
@@ -131,7 +158,7 @@ func (s *sUser) Get(ctx context.Context, id int64) (*entity.Users, error) {
 // GetByUsername returns a user by name, case-insensitively.
 func (s *sUser) GetByUsername(ctx context.Context, username string) (*entity.Users, error) {
 	var u *entity.Users
-	if err := dao.Users.Ctx(ctx).Where(do.Users{UsernameKey: strings.ToLower(username)}).Scan(&u); err != nil {
+	if err := dao.Users.Ctx(ctx).Where(do.Users{UsernameKey: usernameKey(username)}).Scan(&u); err != nil {
 		return nil, gerror.Wrap(err, "get user by name")
 	}
 	if u == nil {
@@ -140,22 +167,29 @@ func (s *sUser) GetByUsername(ctx context.Context, username string) (*entity.Use
 	return u, nil
 }
 
-// ChangePassword replaces the password after checking the current one.
+// ChangePassword replaces the password after checking the current one; the
+// check spends the account's guess budget like a login does.
 func (s *sUser) ChangePassword(ctx context.Context, id int64, oldPassword, newPassword string) error {
 	u, err := s.Get(ctx, id)
 	if err != nil {
 		return err
 	}
-	ok, err := password.Verify(u.PasswordHash, oldPassword)
-	if err != nil {
-		return gerror.Wrapf(err, "verify password of user %d", id)
-	}
-	if !ok {
-		return httperr.New(httperr.BadRequest, "oldPassword is incorrect")
-	}
-	hash, err := password.Hash(newPassword)
+	err = service.Ops().PasswordCheck(ctx, u.UsernameKey, func(ctx context.Context) (bool, error) {
+		ok, err := password.Verify(ctx, u.PasswordHash, oldPassword)
+		if err != nil {
+			return false, gerror.Wrapf(hashingFailed(err), "verify password of user %d", id)
+		}
+		if !ok {
+			return true, httperr.New(httperr.BadRequest, "oldPassword is incorrect")
+		}
+		return false, nil
+	})
 	if err != nil {
 		return err
+	}
+	hash, err := password.Hash(ctx, newPassword)
+	if err != nil {
+		return hashingFailed(err)
 	}
 	_, err = dao.Users.Ctx(ctx).Data(do.Users{PasswordHash: hash}).Where(do.Users{Id: id}).Update()
 	return gerror.Wrap(err, "update password")
@@ -203,20 +237,83 @@ func (s *sUser) List(ctx context.Context, page, size int) ([]entity.Users, int, 
 
 // SetDisabled disables or re-enables an account. Ending the sessions of a
 // disabled account is the caller's part (the Auth middleware also refuses
-// it on the next request).
+// it on the next request). The last enabled administrator cannot be
+// disabled (409): nobody could undo it from the API.
 func (s *sUser) SetDisabled(ctx context.Context, id int64, disabled bool) (*entity.Users, error) {
-	flag := 0
-	if disabled {
-		flag = 1
+	if !disabled {
+		return s.update(ctx, id, do.Users{Disabled: 0})
 	}
-	res, err := dao.Users.Ctx(ctx).Data(do.Users{Disabled: flag}).Where(do.Users{Id: id}).Update()
+	return s.updateKeepingAnAdmin(ctx, id, do.Users{Disabled: 1},
+		"the last enabled administrator cannot be disabled")
+}
+
+// SetRole makes an account an administrator or an ordinary user. The last
+// enabled administrator cannot be demoted (409).
+func (s *sUser) SetRole(ctx context.Context, id int64, role string) (*entity.Users, error) {
+	switch role {
+	case consts.RoleAdmin:
+		return s.update(ctx, id, do.Users{Role: role})
+	case consts.RoleUser:
+		return s.updateKeepingAnAdmin(ctx, id, do.Users{Role: role},
+			"the last enabled administrator cannot be demoted")
+	}
+	return nil, httperr.New(httperr.BadRequest, fmt.Sprintf("unknown role %q", role))
+}
+
+// update writes data to one account and returns it; 404 when there is none.
+func (s *sUser) update(ctx context.Context, id int64, data do.Users) (*entity.Users, error) {
+	res, err := dao.Users.Ctx(ctx).Data(data).Where(do.Users{Id: id}).Update()
 	if err != nil {
-		return nil, gerror.Wrap(err, "set disabled")
+		return nil, gerror.Wrap(err, "update user")
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return nil, httperr.New(httperr.NotFound, "user not found")
 	}
 	return s.Get(ctx, id)
+}
+
+// updateKeepingAnAdmin applies a change that takes an account out of the
+// enabled administrators, unless it is the last one (409 with refusal).
+//
+// The check and the change are one guarded UPDATE, so two administrators
+// disabling each other at once cannot both pass. On SQLite the statement
+// runs under the database's single write lock. On PostgreSQL (read
+// committed) a concurrent transaction's change is invisible to the EXISTS
+// until it commits, so the transaction first touches every administrator
+// row: that takes their row locks, and whoever comes second waits and then
+// sees the first one's change in its own guarded UPDATE.
+func (s *sUser) updateKeepingAnAdmin(ctx context.Context, id int64, data do.Users, refusal string) (*entity.Users, error) {
+	cols := dao.Users.Columns()
+	var changed int64
+	err := dao.Users.Transaction(ctx, func(ctx context.Context, tx gdb.TX) error {
+		_, err := dao.Users.Ctx(ctx).Unscoped().
+			Data(fmt.Sprintf("%s = %s", cols.Role, cols.Role)).
+			Where(do.Users{Role: consts.RoleAdmin}).Update()
+		if err != nil {
+			return gerror.Wrap(err, "lock administrators")
+		}
+		otherAdmin := dao.Users.Ctx(ctx).Fields(cols.Id).
+			Where(do.Users{Role: consts.RoleAdmin, Disabled: 0}).WhereNot(cols.Id, id)
+		res, err := dao.Users.Ctx(ctx).Data(data).Where(do.Users{Id: id}).
+			Where(fmt.Sprintf("(%s <> ? OR %s <> 0 OR EXISTS ?)", cols.Role, cols.Disabled), consts.RoleAdmin, otherAdmin).
+			Update()
+		if err != nil {
+			return gerror.Wrap(err, "update user")
+		}
+		changed, _ = res.RowsAffected()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if changed != 1 {
+		return nil, httperr.New(httperr.Conflict, refusal)
+	}
+	return u, nil
 }
 
 // AdminView is a user as administrators see it.
