@@ -18,7 +18,7 @@ var Main = &gcmd.Command{
 
 func init() {
 	userCmd := &gcmd.Command{Name: "user", Brief: "manage accounts"}
-	if err := userCmd.AddCommand(userCreate, userGrant); err != nil {
+	if err := userCmd.AddCommand(userCreate, userGrant, userEnable, userPromote); err != nil {
 		panic(err)
 	}
 	if err := Main.AddCommand(userCmd, migrateCmd, devllmCmd); err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/gogf/gf/v2/errors/gerror"
@@ -14,6 +15,7 @@ import (
 	v1 "gptbot/api/auth/v1"
 	"gptbot/internal/config"
 	"gptbot/internal/consts"
+	"gptbot/internal/model/entity"
 	"gptbot/internal/service"
 )
 
@@ -68,27 +70,100 @@ var userGrant = &gcmd.Command{
 		{Name: "tokens", Brief: "how many tokens to add"},
 	},
 	Func: func(ctx context.Context, p *gcmd.Parser) error {
-		tokens := p.GetOpt("tokens").Int64()
-		if tokens <= 0 {
-			return gerror.New("--tokens must be a positive number")
-		}
-		cfg, err := config.Load(ctx)
+		tokens, err := decimalOpt(p, "tokens")
 		if err != nil {
 			return err
 		}
-		if err = openDatabase(ctx, cfg); err != nil {
-			return err
-		}
-		u, err := service.User().GetByUsername(ctx, p.GetOpt("username").String())
+		u, err := cliUser(ctx, p)
 		if err != nil {
 			return err
 		}
+		// The service bounds the amount (1 to user.MaxGrant), as for the API.
 		if u, err = service.User().Grant(ctx, int64(u.Id), tokens, "cli grant"); err != nil {
 			return err
 		}
 		fmt.Printf("granted %d tokens to %s; balance %d\n", tokens, u.Username, u.TokenBalance)
 		return nil
 	},
+}
+
+var userEnable = &gcmd.Command{
+	Name:  "enable",
+	Usage: "gptbot user enable --username U",
+	Brief: "let a disabled account log in again",
+	Arguments: []gcmd.Argument{
+		{Name: "username", Brief: "the account"},
+	},
+	Func: func(ctx context.Context, p *gcmd.Parser) error {
+		u, err := cliUser(ctx, p)
+		if err != nil {
+			return err
+		}
+		if u, err = service.User().SetDisabled(ctx, int64(u.Id), false); err != nil {
+			return err
+		}
+		fmt.Printf("enabled user %s (id %d, role %s)\n", u.Username, u.Id, u.Role)
+		return nil
+	},
+}
+
+var userPromote = &gcmd.Command{
+	Name:  "promote",
+	Usage: "gptbot user promote --username U [--demote]",
+	Brief: "give an account the admin role (--demote: take it away; the last enabled admin keeps it)",
+	Arguments: []gcmd.Argument{
+		{Name: "username", Brief: "the account"},
+		{Name: "demote", Orphan: true, Brief: "make the account an ordinary user instead"},
+	},
+	Func: func(ctx context.Context, p *gcmd.Parser) error {
+		role := consts.RoleAdmin
+		if hasOpt(p, "demote") {
+			role = consts.RoleUser
+		}
+		u, err := cliUser(ctx, p)
+		if err != nil {
+			return err
+		}
+		if u, err = service.User().SetRole(ctx, int64(u.Id), role); err != nil {
+			return err
+		}
+		fmt.Printf("user %s (id %d) now has role %s\n", u.Username, u.Id, u.Role)
+		return nil
+	},
+}
+
+// cliUser opens the database and finds the account named by --username.
+func cliUser(ctx context.Context, p *gcmd.Parser) (*entity.Users, error) {
+	name := p.GetOpt("username").String()
+	if name == "" {
+		return nil, gerror.New("--username is required")
+	}
+	cfg, err := config.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err = openDatabase(ctx, cfg); err != nil {
+		return nil, err
+	}
+	return service.User().GetByUsername(ctx, name)
+}
+
+// decimalOpt reads a required option written as plain decimal digits: no
+// sign, spaces, fraction, exponent or base prefix ("1.9", "0x10" and "1e3"
+// are typos or misunderstandings, never a number to guess at).
+func decimalOpt(p *gcmd.Parser, name string) (int64, error) {
+	s := p.GetOpt(name).String()
+	if s == "" {
+		return 0, gerror.Newf("--%s is required", name)
+	}
+	if strings.TrimLeft(s, "0123456789") != "" {
+		return 0, gerror.Newf("--%s must be a whole number written in decimal digits, got %q", name, s)
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, gerror.Newf("--%s is out of range: %s", name, s)
+	}
+	return n, nil
 }
 
 var migrateCmd = &gcmd.Command{
