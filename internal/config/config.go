@@ -40,7 +40,7 @@ type RateLimit struct {
 const (
 	PolicyChat      = "chat"       // per user, on sending and regenerating messages
 	PolicyAuth      = "auth"       // per client IP, on login and register
-	PolicyLoginUser = "login-user" // per username, on failed logins
+	PolicyLoginUser = "login-user" // per account, on wrong password guesses (login and password change)
 	PolicyAPI       = "api"        // per client IP, on every API request
 )
 
