@@ -33,8 +33,11 @@ func setupChat(ctx context.Context, a *app) error {
 		RetryBaseDelay:      oc.RetryBaseDelay,
 		RetryMaxDelay:       oc.RetryMaxDelay,
 		MaxIdleConnsPerHost: oc.MaxIdleConnsPerHost,
-		OnRetry: func(attempt int, err error, wait time.Duration) {
-			g.Log().Warningf(ctx, "model call attempt %d failed, retrying in %s: %v", attempt, wait.Round(time.Millisecond), err)
+		// ctx is the call's (a request's), not boot's: the line carries the
+		// request's trace id, and names its request id.
+		OnRetry: func(ctx context.Context, attempt int, err error, wait time.Duration) {
+			g.Log().Warningf(ctx, "model call attempt %d failed (request %s), retrying in %s: %v",
+				attempt, requestID(ctx), wait.Round(time.Millisecond), err)
 		},
 	})
 	ids := make([]string, 0, len(oc.Models))
@@ -98,4 +101,15 @@ func limitReplies(r *ghttp.Request) {
 		return
 	}
 	r.Middleware.Next()
+}
+
+// requestID is the id the request was answered with in X-Request-Id, "-"
+// outside a request.
+func requestID(ctx context.Context) string {
+	if r := g.RequestFromCtx(ctx); r != nil {
+		if id := r.Response.Header().Get("X-Request-Id"); id != "" {
+			return id
+		}
+	}
+	return "-"
 }

@@ -1,6 +1,9 @@
 package llm
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Config configures a Client. Zero values take the defaults below, so the
 // app can pass through whatever the operator set and leave the rest empty.
@@ -33,8 +36,9 @@ type Config struct {
 	MaxIdleConnsPerHost int
 	// OnRetry, when set, hears about every failed attempt that will be
 	// retried (the error is already redacted), so operators see retries
-	// that ended well too.
-	OnRetry func(attempt int, err error, wait time.Duration)
+	// that ended well too. ctx is the caller's context: a log line written
+	// with it carries the request's trace and request ids.
+	OnRetry func(ctx context.Context, attempt int, err error, wait time.Duration)
 }
 
 // Defaults for zero Config fields.

@@ -47,7 +47,7 @@ func (c *Client) Stream(ctx context.Context, req Request, onDelta func(delta str
 			return s.res, err
 		}
 		if c.cfg.OnRetry != nil {
-			c.cfg.OnRetry(s.res.Attempts, err, wait)
+			c.cfg.OnRetry(ctx, s.res.Attempts, err, wait)
 		}
 		t := time.NewTimer(wait)
 		select {

@@ -150,15 +150,20 @@ func TestRetries(t *testing.T) {
 			srv := llmtest.New(t, tt.scenarios...)
 			start := time.Now()
 			var heard []int
+			type callKey struct{}
 			client := newClient(t, srv.URL(), func(c *llm.Config) {
-				c.OnRetry = func(attempt int, err error, _ time.Duration) {
+				c.OnRetry = func(ctx context.Context, attempt int, err error, _ time.Duration) {
 					heard = append(heard, attempt)
 					if strings.Contains(err.Error(), testKey) {
 						t.Errorf("OnRetry got the API key: %v", err)
 					}
+					// The caller's context, so the log line names its request.
+					if ctx.Value(callKey{}) != "request-7" {
+						t.Errorf("OnRetry got a context without the call's values")
+					}
 				}
 			})
-			res, _, err := collect(t, client, t.Context())
+			res, _, err := collect(t, client, context.WithValue(t.Context(), callKey{}, "request-7"))
 			if err != nil {
 				t.Fatal(err)
 			}
