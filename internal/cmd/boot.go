@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/gogf/gf/contrib/drivers/sqlite/v2"
 	"github.com/gogf/gf/contrib/nosql/redis/v2"
 	"github.com/gogf/gf/v2/errors/gerror"
 	"github.com/gogf/gf/v2/frame/g"
@@ -12,8 +13,17 @@ import (
 
 	"gptbot/internal/config"
 	"gptbot/internal/library/migrate"
+	"gptbot/internal/library/safedb"
 	"gptbot/internal/service"
 )
+
+// The database drivers gptbot uses, wrapped so that no error or log line
+// ever carries a statement's arguments.
+func init() {
+	if err := safedb.Wrap(sqlite.New(), "sqlite"); err != nil {
+		panic(err)
+	}
+}
 
 // openDatabase makes sure the SQLite directory exists and migrates.
 func openDatabase(ctx context.Context, cfg *config.Config) error {
