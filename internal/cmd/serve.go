@@ -59,7 +59,7 @@ func serve(ctx context.Context, _ *gcmd.Parser) error {
 		Debug:    cfg.Debug.Enabled,
 	})
 	if cfg.Debug.Enabled {
-		g.Log().Warning(ctx, "debug mode is on: per-request debug log lines, pprof on loopback")
+		g.Log().Warning(ctx, "debug mode is on: per-request debug log lines, pprof on debug.pprofAddress")
 	}
 	a := &app{cfg: cfg, metrics: m, health: &health.Controller{Redis: rdb}, doc: &apiDoc{}}
 	if err = setupChat(ctx, a); err != nil {
@@ -69,11 +69,15 @@ func serve(ctx context.Context, _ *gcmd.Parser) error {
 	s := g.Server()
 	// The storage must be set in code: an interface cannot come from YAML.
 	s.SetSessionStorage(store)
+	if err = a.listen(ctx, s); err != nil {
+		return err
+	}
 	a.routes(s)
 	// The metrics listener first: once /healthz answers, everything does.
 	if err = a.metricsServer(); err != nil {
 		return err
 	}
+	a.pprofServer(ctx)
 	if err = s.Start(); err != nil {
 		return err
 	}
@@ -108,7 +112,6 @@ func (a *app) routes(s *ghttp.Server) {
 	if a.cfg.Metrics.Address == "" {
 		s.BindHandler("GET:"+a.cfg.Metrics.Path, ghttp.WrapH(a.metrics.Handler(a.cfg.Metrics.Token)))
 	}
-	s.BindHandler("/debug/pprof/*any", ops.Pprof)
 	a.pageRoutes(s)
 	s.Group("/api/v1", func(group *ghttp.RouterGroup) {
 		group.Middleware(mw.Response, ops.LimitAPI, mw.CrossOrigin, mw.Session)

@@ -55,10 +55,15 @@ type Metrics struct {
 // Debug switches request debugging.
 type Debug struct {
 	Enabled bool `json:"enabled"`
+	// PprofAddress is pprof's own loopback listener, used while debug is
+	// on; the main listener never serves pprof (a reverse proxy on the same
+	// host would make its requests look local).
+	PprofAddress string `json:"pprofAddress"`
 }
 
 // Config is everything gptbot reads beyond GoFrame's own sections.
 type Config struct {
+	Server    Server
 	Session   Session
 	Quota     Quota
 	RateLimit RateLimit
@@ -72,6 +77,7 @@ func Load(ctx context.Context) (*Config, error) {
 		Session: Session{Storage: "redis", Prefix: "gptbot:", AbsoluteTimeout: 168 * time.Hour, CookieSecure: "auto"},
 		Quota:   Quota{NewUserTokens: 100000},
 		Metrics: Metrics{Path: "/metrics"},
+		Debug:   Debug{PprofAddress: DefaultPprofAddress},
 	}
 	for key, dst := range map[string]any{
 		"session": &c.Session, "quota": &c.Quota, "ratelimit": &c.RateLimit, "debug": &c.Debug,
@@ -87,6 +93,7 @@ func Load(ctx context.Context) (*Config, error) {
 			}
 		}
 	}
+	c.Server = loadServer(ctx)
 	c.Session.CookieName = g.Cfg().MustGet(ctx, "server.sessionIdName", "gptbot_session").String()
 	c.Session.IdleTimeout = g.Cfg().MustGet(ctx, "server.sessionMaxAge", "2h").Duration()
 	c.Metrics.Token = os.Getenv("GPTBOT_METRICS_TOKEN")
@@ -95,6 +102,12 @@ func Load(ctx context.Context) (*Config, error) {
 }
 
 func (c *Config) validate() error {
+	if err := c.Server.validate(); err != nil {
+		return err
+	}
+	if err := validatePprofAddress(c.Debug.PprofAddress); err != nil {
+		return err
+	}
 	s := c.Session
 	switch {
 	case s.Storage != "redis":

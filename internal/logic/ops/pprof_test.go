@@ -29,7 +29,6 @@ func TestPprofOnlyForLoopbackWithDebugOn(t *testing.T) {
 		} {
 			req := httptest.NewRequest(http.MethodGet, "/debug/pprof/cmdline", nil)
 			req.RemoteAddr = remote
-			req.Header.Set("X-Forwarded-For", "127.0.0.1") // must not help
 			rec := httptest.NewRecorder()
 			srv.ServeHTTP(rec, req)
 			want := http.StatusNotFound
@@ -39,6 +38,48 @@ func TestPprofOnlyForLoopbackWithDebugOn(t *testing.T) {
 			if rec.Code != want {
 				t.Errorf("debug=%v remote=%s: status %d, want %d", debug, remote, rec.Code, want)
 			}
+		}
+	}
+}
+
+// A reverse proxy on the same host connects from loopback: a request that
+// carries any forwarding or client-address header is refused, whatever its
+// value, spelling or case.
+func TestPprofRefusesProxiedRequests(t *testing.T) {
+	ops := New()
+	ops.Configure(model.OpsDeps{Debug: true})
+	var srv *ghttp.Server
+	testutil.StartServer(t, func(s *ghttp.Server) {
+		srv = s
+		s.BindHandler("/debug/pprof/*any", ops.Pprof)
+	})
+	get := func(header, value string) int {
+		req := httptest.NewRequest(http.MethodGet, "/debug/pprof/cmdline", nil)
+		req.RemoteAddr = "127.0.0.1:50000"
+		if header != "" {
+			req.Header[header] = []string{value}
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	if code := get("", ""); code != http.StatusOK {
+		t.Fatalf("direct loopback request: %d", code)
+	}
+	for _, h := range []string{
+		"X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Prefix",
+		"X-Forwarded-Server", "Forwarded", "Via", "X-Real-Ip", "X-Real-IP", "x-real-ip", "X_Forwarded_For",
+		"True-Client-Ip", "Cf-Connecting-Ip", "X-Client-Ip", "Fastly-Client-Ip", "X-Cluster-Client-Ip",
+	} {
+		for _, v := range []string{"127.0.0.1", "", "for=127.0.0.1", "1.1 nginx"} {
+			if code := get(h, v); code != http.StatusNotFound {
+				t.Errorf("%s: %q: status %d, want 404", h, v, code)
+			}
+		}
+	}
+	for _, h := range []string{"User-Agent", "X-Request-Id", "Accept"} {
+		if code := get(h, "x"); code != http.StatusOK {
+			t.Errorf("%s: status %d, want 200", h, code)
 		}
 	}
 }
