@@ -23,8 +23,11 @@ type Scenario struct {
 	NoUsage          bool          // never send usage, even when include_usage is set
 	PromptTokens     int           // reported usage; default 11
 	CompletionTokens int           // reported usage; default len(Pieces)
-	FinishReason     string        // default "stop"
-	End              Ending
+	// ExactUsage reports PromptTokens and CompletionTokens as they are,
+	// zeros included (WithUsage sets it): a broken upstream's figures.
+	ExactUsage   bool
+	FinishReason string // default "stop"
+	End          Ending
 	// Linger keeps the response open this long after [DONE], as slow
 	// servers and proxies do; a client that does not read to the end of
 	// the body then loses its keep-alive connection.
@@ -74,9 +77,10 @@ func (s Scenario) WithDelay(d time.Duration) Scenario { s.Delay = d; return s }
 // WithoutUsage never sends a usage chunk.
 func (s Scenario) WithoutUsage() Scenario { s.NoUsage = true; return s }
 
-// WithUsage sets the token numbers reported in the usage chunk.
+// WithUsage sets the token numbers reported in the usage chunk, whatever
+// they are: zero, negative or absurdly large.
 func (s Scenario) WithUsage(prompt, completion int) Scenario {
-	s.PromptTokens, s.CompletionTokens = prompt, completion
+	s.PromptTokens, s.CompletionTokens, s.ExactUsage = prompt, completion, true
 	return s
 }
 

@@ -293,6 +293,9 @@ func (s *Server) complete(w http.ResponseWriter, ctx context.Context, sc Scenari
 
 func (sc Scenario) usage() (prompt, completion int) {
 	prompt, completion = sc.PromptTokens, sc.CompletionTokens
+	if sc.ExactUsage {
+		return prompt, completion
+	}
 	if prompt == 0 {
 		prompt = 11
 	}

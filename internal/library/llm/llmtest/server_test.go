@@ -3,6 +3,8 @@ package llmtest_test
 import (
 	"bufio"
 	"encoding/json"
+	"io"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -74,5 +76,26 @@ func TestWireFormat(t *testing.T) {
 	}
 	if r := srv.Requests()[1]; !r.Body.Stream || r.Body.Messages[0].Content != "hi" {
 		t.Errorf("recorded %+v", r.Body)
+	}
+}
+
+// WithUsage reports any figures, as a broken or hostile upstream would:
+// zeros are not replaced by the defaults.
+func TestExactUsage(t *testing.T) {
+	for _, tc := range []struct {
+		prompt, completion int
+		want               string
+	}{
+		{0, 0, `"usage":{"prompt_tokens":0,"completion_tokens":0,`},
+		{-5, -7, `"usage":{"prompt_tokens":-5,"completion_tokens":-7,`},
+		{math.MaxInt64, math.MaxInt64, `"usage":{"prompt_tokens":9223372036854775807,"completion_tokens":9223372036854775807,`},
+	} {
+		srv := llmtest.New(t, llmtest.Reply("a").WithUsage(tc.prompt, tc.completion))
+		resp := post(t, srv.URL()+"/chat/completions",
+			`{"model":"m","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]}`)
+		body, _ := io.ReadAll(resp.Body)
+		if !strings.Contains(string(body), tc.want) {
+			t.Errorf("usage %d, %d: stream\n%s", tc.prompt, tc.completion, body)
+		}
 	}
 }
