@@ -19,6 +19,7 @@ func TestMetricsEndpointPassesPromtool(t *testing.T) {
 	m.ObserveLLMTimeToFirstToken("gpt-4o-mini", time.Second)
 	m.ObserveLLMRequest("gpt-4o-mini", LLMStatusOK, 3*time.Second)
 	m.AddLLMTokens("gpt-4o-mini", 10, 20)
+	m.UsageRejected("gpt-4o-mini", UsagePromptAboveSent)
 	defer m.LLMStreamStarted()()
 	m.RateLimited("api")
 	m.Login(LoginSuccess)

@@ -138,6 +138,7 @@ var allFamilies = []string{
 	"gptbot_llm_time_to_first_token_seconds",
 	"gptbot_llm_request_duration_seconds",
 	"gptbot_llm_streams_in_flight",
+	"gptbot_llm_usage_rejected_total",
 	"gptbot_rate_limited_total",
 	"gptbot_logins_total",
 }

@@ -24,6 +24,16 @@ const (
 	LLMStatusRateLimited = "rate_limited" // upstream 429 after all retries
 )
 
+// Label values for gptbot_llm_usage_rejected_total{reason}: why the usage
+// a provider reported was not believed (the offline count was charged).
+const (
+	UsageNegative              = "negative"                // a negative figure
+	UsagePromptAboveSent       = "prompt_above_sent"       // far more prompt tokens than were sent
+	UsagePromptBelowSent       = "prompt_below_sent"       // far fewer prompt tokens than were sent
+	UsageCompletionAboveLimit  = "completion_above_limit"  // more completion tokens than max_tokens
+	UsageCompletionBelowOutput = "completion_below_output" // far fewer completion tokens than were received
+)
+
 // Label values for gptbot_logins_total{result}.
 const (
 	LoginSuccess     = "success"
@@ -48,6 +58,8 @@ const other = "other"
 var (
 	llmStatuses  = []string{LLMStatusOK, LLMStatusError, LLMStatusTimeout, LLMStatusCancelled, LLMStatusRateLimited}
 	loginResults = []string{LoginSuccess, LoginFailed, LoginDisabled, LoginRateLimited, LoginError}
+	usageReasons = []string{UsageNegative, UsagePromptAboveSent, UsagePromptBelowSent, UsageCompletionAboveLimit,
+		UsageCompletionBelowOutput}
 )
 
 var (
@@ -77,6 +89,7 @@ type Metrics struct {
 	llmTTFT     *prometheus.HistogramVec
 	llmDuration *prometheus.HistogramVec
 	llmStreams  prometheus.Gauge
+	llmRejected *prometheus.CounterVec
 
 	rateLimited *prometheus.CounterVec
 	logins      *prometheus.CounterVec
@@ -134,6 +147,10 @@ func New() *Metrics {
 			Name: "gptbot_llm_streams_in_flight",
 			Help: "Answers being streamed from the model right now.",
 		}),
+		llmRejected: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "gptbot_llm_usage_rejected_total",
+			Help: "Answers whose reported token usage was implausible and replaced by the offline count, by model and reason.",
+		}, []string{"model", "reason"}),
 		rateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "gptbot_rate_limited_total",
 			Help: "Requests refused by a rate-limit policy.",
@@ -149,7 +166,7 @@ func New() *Metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.httpRequests, m.httpDuration, m.httpInFlight,
 		m.sessionOps, m.sessionDuration,
-		m.llmRequests, m.llmTokens, m.llmTTFT, m.llmDuration, m.llmStreams,
+		m.llmRequests, m.llmTokens, m.llmTTFT, m.llmDuration, m.llmStreams, m.llmRejected,
 		m.rateLimited, m.logins,
 	)
 	// Zero series from the start, so rate() and dashboards see a 0 rather
@@ -190,6 +207,9 @@ func (m *Metrics) DeclareModels(models ...string) {
 		m.llmTokens.WithLabelValues(id, "completion")
 		m.llmTTFT.WithLabelValues(id)
 		m.llmDuration.WithLabelValues(id)
+		for _, r := range usageReasons {
+			m.llmRejected.WithLabelValues(id, r)
+		}
 	}
 }
 
@@ -236,6 +256,12 @@ func (m *Metrics) AddLLMTokens(model string, prompt, completion int) {
 	if completion > 0 {
 		m.llmTokens.WithLabelValues(model, "completion").Add(float64(completion))
 	}
+}
+
+// UsageRejected counts an answer whose reported usage was not believed;
+// reason is one of the Usage constants (anything else counts as "other").
+func (m *Metrics) UsageRejected(model, reason string) {
+	m.llmRejected.WithLabelValues(m.model(model), oneOf(reason, usageReasons)).Inc()
 }
 
 // LLMStreamStarted counts a stream in flight; call the returned function

@@ -18,6 +18,7 @@ func TestFamiliesMoveOnTheirEvents(t *testing.T) {
 	m.AddLLMTokens("gpt-4o-mini", 120, 30)
 	m.AddLLMTokens("gpt-4o-mini", 5, 0)
 	done := m.LLMStreamStarted()
+	m.UsageRejected("gpt-4o-mini", UsageNegative)
 	m.RateLimited("chat")
 	m.Login(LoginSuccess)
 	m.Login(LoginFailed)
@@ -39,6 +40,8 @@ func TestFamiliesMoveOnTheirEvents(t *testing.T) {
 		{"gptbot_llm_time_to_first_token_seconds", map[string]string{"model": "gpt-4o-mini"}, 1},
 		{"gptbot_llm_request_duration_seconds", map[string]string{"model": "gpt-4o-mini"}, 2},
 		{"gptbot_llm_streams_in_flight", nil, 1},
+		{"gptbot_llm_usage_rejected_total", map[string]string{"model": "gpt-4o-mini", "reason": "negative"}, 1},
+		{"gptbot_llm_usage_rejected_total", map[string]string{"model": "gpt-4o-mini", "reason": "prompt_above_sent"}, 0}, // pre-declared
 		{"gptbot_rate_limited_total", map[string]string{"policy": "chat"}, 1},
 		{"gptbot_rate_limited_total", map[string]string{"policy": "login-user"}, 0}, // pre-declared
 		{"gptbot_logins_total", map[string]string{"result": "success"}, 1},
@@ -69,6 +72,7 @@ func TestFixedVocabulariesCannotGrow(t *testing.T) {
 	m.DeclareModels("a")
 	m.ObserveLLMRequest("attacker-chosen-model", "weird-status", time.Second)
 	m.AddLLMTokens("attacker-chosen-model", 1, 1)
+	m.UsageRejected("attacker-chosen-model", "weird-reason")
 	m.Login("<script>")
 
 	if got := value(t, m, "gptbot_llm_requests_total", map[string]string{"model": "other", "status": "other"}); got != 1 {
@@ -76,6 +80,9 @@ func TestFixedVocabulariesCannotGrow(t *testing.T) {
 	}
 	if got := value(t, m, "gptbot_llm_tokens_total", map[string]string{"model": "other", "type": "prompt"}); got != 1 {
 		t.Errorf("undeclared model tokens: %v", got)
+	}
+	if got := value(t, m, "gptbot_llm_usage_rejected_total", map[string]string{"model": "other", "reason": "other"}); got != 1 {
+		t.Errorf("undeclared model/reason of rejected usage: %v", got)
 	}
 	if got := value(t, m, "gptbot_logins_total", map[string]string{"result": "other"}); got != 1 {
 		t.Errorf("unknown login result: %v", got)
