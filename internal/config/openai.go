@@ -46,10 +46,14 @@ type OpenAI struct {
 	DevModel bool `json:"-"`
 }
 
-// Chat limits what users may send (section chat).
+// Chat limits what users may send, and shapes how replies are delivered
+// (section chat).
 type Chat struct {
 	MaxMessageChars      int `json:"maxMessageChars"`      // per message, in characters
 	MaxSystemPromptChars int `json:"maxSystemPromptChars"` // per conversation
+	// KeepAliveInterval: a stream silent this long gets an SSE comment, so
+	// proxies do not cut it while the model thinks.
+	KeepAliveInterval time.Duration `json:"keepAliveInterval"`
 }
 
 // Defaults of the openai and chat sections.
@@ -57,6 +61,8 @@ const (
 	OpenAIDefaultBaseURL = "https://api.openai.com/v1"
 	DevModelDefaultURL   = "http://127.0.0.1:8081/v1"
 	DevModelID           = devllm.ModelID
+
+	ChatDefaultKeepAliveInterval = 15 * time.Second
 )
 
 // LoadOpenAI reads and validates the openai and chat sections, and the API
@@ -68,7 +74,8 @@ func LoadOpenAI(ctx context.Context) (*OpenAI, *Chat, error) {
 		FirstTokenTimeout: 60 * time.Second,
 		TotalTimeout:      300 * time.Second,
 	}
-	c := &Chat{MaxMessageChars: 32000, MaxSystemPromptChars: 8000}
+	c := &Chat{MaxMessageChars: 32000, MaxSystemPromptChars: 8000,
+		KeepAliveInterval: ChatDefaultKeepAliveInterval}
 	for key, dst := range map[string]any{"openai": o, "chat": c} {
 		v, err := g.Cfg().Get(ctx, key)
 		if err != nil {
@@ -103,6 +110,9 @@ func LoadOpenAI(ctx context.Context) (*OpenAI, *Chat, error) {
 	}
 	if c.MaxMessageChars <= 0 || c.MaxSystemPromptChars <= 0 {
 		return nil, nil, gerror.New("config: chat.maxMessageChars and chat.maxSystemPromptChars must be positive")
+	}
+	if c.KeepAliveInterval < time.Millisecond {
+		return nil, nil, gerror.New("config: chat.keepAliveInterval must be a duration string such as \"15s\"")
 	}
 	return o, c, nil
 }

@@ -275,6 +275,8 @@ func (s *sChat) answer(ctx context.Context, t *turn, stream bool) (*model.ChatRe
 	if stream {
 		sse = startSSE(g.RequestFromCtx(ctx))
 		sse.send("start", g.Map{"messageId": t.messageId, "userMessageId": t.userMessageId})
+		stopKeepAlive := sse.keepAlive(s.limits.KeepAliveInterval)
+		defer stopKeepAlive() // deferred first, so it runs last: no write after return
 	}
 
 	callCtx, cancel := context.WithCancelCause(ctx)
