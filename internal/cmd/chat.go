@@ -46,6 +46,7 @@ func setupChat(ctx context.Context, a *app) error {
 	}
 	a.metrics.DeclareModels(ids...)
 	service.Chat().Configure(oc, limits, client, a.metrics)
+	prepareShutdown(g.Server(), limits.ShutdownGrace)
 	// Building a tokenizer takes a good fraction of a second: do it now,
 	// not in the first user's request.
 	go func() {
@@ -88,19 +89,27 @@ func (a *app) chatRoutes(group *ghttp.RouterGroup) {
 	})
 }
 
-// limitReplies applies the chat rate-limit policy (per user) to the routes
-// that call the model: sending a message and regenerating a reply.
+// limitReplies guards the routes that call the model (sending a message,
+// regenerating a reply): during a shutdown they are refused with 503 and
+// Retry-After (before the rate limit spends anything), and an admitted one
+// is waited for; then the chat rate-limit policy (per user) applies.
 func limitReplies(r *ghttp.Request) {
 	route := ""
 	if h := r.GetServeHandler(); h != nil && h.Handler != nil && h.Handler.Router != nil {
 		route = h.Handler.Router.Uri // the matched template, not the middleware's own
 	}
-	if r.Method == http.MethodPost &&
-		(strings.HasSuffix(route, "/messages") || strings.HasSuffix(route, "/regenerate")) {
-		service.Ops().LimitChat(r)
+	if r.Method != http.MethodPost ||
+		!(strings.HasSuffix(route, "/messages") || strings.HasSuffix(route, "/regenerate")) {
+		r.Middleware.Next()
 		return
 	}
-	r.Middleware.Next()
+	done, err := service.Chat().Admit(r.Context())
+	if err != nil {
+		r.SetError(err) // rendered by the Response middleware
+		return
+	}
+	defer done()
+	service.Ops().LimitChat(r)
 }
 
 // requestID is the id the request was answered with in X-Request-Id, "-"

@@ -85,7 +85,7 @@ func serve(ctx context.Context, _ *gcmd.Parser) error {
 		return err
 	}
 	g.Log().Infof(ctx, "API description at /api.json, API reference page at /swagger")
-	ghttp.Wait() // until a signal shuts every server down gracefully
+	a.waitForShutdown(ctx, s) // until SIGTERM/SIGINT; replies drain first (shutdown.go)
 	return nil
 }
 

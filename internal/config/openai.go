@@ -54,6 +54,9 @@ type Chat struct {
 	// KeepAliveInterval: a stream silent this long gets an SSE comment, so
 	// proxies do not cut it while the model thinks.
 	KeepAliveInterval time.Duration `json:"keepAliveInterval"`
+	// ShutdownGrace: on SIGTERM/SIGINT, replies in progress may finish for
+	// this long; the rest are then stopped, settled and answered with 503.
+	ShutdownGrace time.Duration `json:"shutdownGrace"`
 }
 
 // Defaults of the openai and chat sections.
@@ -63,6 +66,9 @@ const (
 	DevModelID           = devllm.ModelID
 
 	ChatDefaultKeepAliveInterval = 15 * time.Second
+	// ChatDefaultShutdownGrace lets most replies finish, and with the
+	// settlement after it fits in systemd's default stop timeout (90 s).
+	ChatDefaultShutdownGrace = 60 * time.Second
 )
 
 // LoadOpenAI reads and validates the openai and chat sections, and the API
@@ -75,7 +81,7 @@ func LoadOpenAI(ctx context.Context) (*OpenAI, *Chat, error) {
 		TotalTimeout:      300 * time.Second,
 	}
 	c := &Chat{MaxMessageChars: 32000, MaxSystemPromptChars: 8000,
-		KeepAliveInterval: ChatDefaultKeepAliveInterval}
+		KeepAliveInterval: ChatDefaultKeepAliveInterval, ShutdownGrace: ChatDefaultShutdownGrace}
 	for key, dst := range map[string]any{"openai": o, "chat": c} {
 		v, err := g.Cfg().Get(ctx, key)
 		if err != nil {
@@ -113,6 +119,9 @@ func LoadOpenAI(ctx context.Context) (*OpenAI, *Chat, error) {
 	}
 	if c.KeepAliveInterval < time.Millisecond {
 		return nil, nil, gerror.New("config: chat.keepAliveInterval must be a duration string such as \"15s\"")
+	}
+	if c.ShutdownGrace < 0 {
+		return nil, nil, gerror.New("config: chat.shutdownGrace must be a duration string such as \"60s\" (\"0s\": stop replies at once)")
 	}
 	return o, c, nil
 }

@@ -45,6 +45,18 @@ type (
 		// (their conversation's claim has expired): the reservation is refunded and
 		// the message marked failed. Run at start.
 		SettleStale(ctx context.Context) (int, error)
+		// Admit lets a reply request in, unless the server is shutting down: then
+		// it is refused with 503 and Retry-After before anything is reserved. done
+		// must be called when the request has been answered.
+		Admit(ctx context.Context) (done func(), err error)
+		// Drain is the chat part of a shutdown. It admits no new reply, waits for
+		// the admitted ones to finish for up to chat.shutdownGrace (or until ctx
+		// ends), then stops the rest: each is settled — what was generated is
+		// charged, the rest refunded, its conversation released — and answered
+		// with a 503 (an error event in a stream). It returns when every admitted
+		// reply has finished, or drainSettleBound after stopping them, with the
+		// number it stopped.
+		Drain(ctx context.Context) (stopped int)
 	}
 )
 

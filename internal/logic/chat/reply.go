@@ -290,7 +290,7 @@ func (s *sChat) answer(ctx context.Context, t *turn, stream bool) (*model.ChatRe
 	// reservation is settled and the conversation released.
 	defer func() {
 		if !t.settled {
-			s.settle(ctx, t, s.outcome(t, res, callErr, callCtx))
+			s.settle(ctx, t, s.replyOutcome(t, res, callErr, callCtx))
 		}
 	}()
 
@@ -309,7 +309,7 @@ func (s *sChat) answer(ctx context.Context, t *turn, stream bool) (*model.ChatRe
 	}, onDelta)
 	streamDone()
 
-	o := s.outcome(t, res, callErr, callCtx)
+	o := s.replyOutcome(t, res, callErr, callCtx)
 	s.metrics.ObserveLLMRequest(t.model.Id, o.metric, time.Since(started))
 	if res.TimeToFirstToken > 0 {
 		s.metrics.ObserveLLMTimeToFirstToken(t.model.Id, res.TimeToFirstToken)
@@ -343,7 +343,7 @@ func (s *sChat) answer(ctx context.Context, t *turn, stream bool) (*model.ChatRe
 		return nil, nil
 	}
 	if o.status != model.MessageComplete {
-		return nil, httperr.Wrap(statusCode(o.errCode), callErr, o.errMessage)
+		return nil, httperr.Wrap(replyStatus(ctx, o.errCode), callErr, o.errMessage)
 	}
 	msg := model.MessageView{
 		Id: t.messageId, Role: model.RoleAssistant, Content: o.content, Status: o.status, Model: t.model.Id,
@@ -357,11 +357,15 @@ func (s *sChat) answer(ctx context.Context, t *turn, stream bool) (*model.ChatRe
 	return &model.ChatReply{ConversationId: t.conversationId, UserMessageId: t.userMessageId, Message: msg, Usage: usage}, nil
 }
 
-// track registers a reply so that deleting its conversation stops it.
+// track registers a reply so that deleting its conversation, or a shutdown
+// whose grace ran out, stops it; one starting after that is stopped at once.
 func (s *sChat) track(conversationId int64, cancel context.CancelCauseFunc) (untrack func()) {
 	a := &activeReply{cancel: cancel}
 	s.mu.Lock()
 	s.active[conversationId] = a
+	if s.stopping {
+		cancel(errShuttingDown)
+	}
 	s.mu.Unlock()
 	return func() {
 		s.mu.Lock()
