@@ -13,6 +13,8 @@ import (
 	"gptbot/internal/controller/admin"
 	"gptbot/internal/controller/chat"
 	"gptbot/internal/controller/usage"
+	"gptbot/internal/library/envelope"
+	"gptbot/internal/library/httperr"
 	"gptbot/internal/library/llm"
 	"gptbot/internal/service"
 )
@@ -105,7 +107,10 @@ func limitReplies(r *ghttp.Request) {
 	}
 	done, err := service.Chat().Admit(r.Context())
 	if err != nil {
-		r.SetError(err) // rendered by the Response middleware
+		// Answered here, not through r.SetError: a refusal during a
+		// shutdown is expected, not a fault to log with its stack.
+		status, message, _ := httperr.Resolve(err)
+		envelope.Error(r, status, message)
 		return
 	}
 	defer done()
