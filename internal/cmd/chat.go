@@ -69,13 +69,13 @@ func setupChat(ctx context.Context, a *app) error {
 		g.Log().Infof(ctx, "model provider %s (API key %s), models %v, default %s",
 			oc.SafeBaseURL(), key, ids, oc.DefaultModel)
 	}
-	n, err := service.Chat().SettleStale(ctx)
-	if err != nil {
-		return err
+	// Settle what stopped processes and failed settlements left reserved:
+	// now, and every chat.settleInterval for as long as the server runs.
+	// A failure is no reason not to serve: the next pass tries again.
+	if _, err := service.Chat().SettleStale(ctx); err != nil {
+		g.Log().Warningf(ctx, "chat: settling open reservations: %v", err)
 	}
-	if n > 0 {
-		g.Log().Warningf(ctx, "settled %d replies left unfinished by a stopped process (reservations refunded)", n)
-	}
+	go service.Chat().KeepSettling(ctx)
 	return nil
 }
 

@@ -57,6 +57,9 @@ type Chat struct {
 	// ShutdownGrace: on SIGTERM/SIGINT, replies in progress may finish for
 	// this long; the rest are then stopped, settled and answered with 503.
 	ShutdownGrace time.Duration `json:"shutdownGrace"`
+	// SettleInterval: how often reservations left open by a stopped
+	// process or a failed settlement are looked for and settled.
+	SettleInterval time.Duration `json:"settleInterval"`
 }
 
 // Defaults of the openai and chat sections.
@@ -69,6 +72,8 @@ const (
 	// ChatDefaultShutdownGrace lets most replies finish, and with the
 	// settlement after it fits in systemd's default stop timeout (90 s).
 	ChatDefaultShutdownGrace = 60 * time.Second
+
+	ChatDefaultSettleInterval = time.Minute
 )
 
 // LoadOpenAI reads and validates the openai and chat sections, and the API
@@ -81,7 +86,8 @@ func LoadOpenAI(ctx context.Context) (*OpenAI, *Chat, error) {
 		TotalTimeout:      300 * time.Second,
 	}
 	c := &Chat{MaxMessageChars: 32000, MaxSystemPromptChars: 8000,
-		KeepAliveInterval: ChatDefaultKeepAliveInterval, ShutdownGrace: ChatDefaultShutdownGrace}
+		KeepAliveInterval: ChatDefaultKeepAliveInterval, ShutdownGrace: ChatDefaultShutdownGrace,
+		SettleInterval: ChatDefaultSettleInterval}
 	for key, dst := range map[string]any{"openai": o, "chat": c} {
 		v, err := g.Cfg().Get(ctx, key)
 		if err != nil {
@@ -122,6 +128,9 @@ func LoadOpenAI(ctx context.Context) (*OpenAI, *Chat, error) {
 	}
 	if c.ShutdownGrace < 0 {
 		return nil, nil, gerror.New("config: chat.shutdownGrace must be a duration string such as \"60s\" (\"0s\": stop replies at once)")
+	}
+	if c.SettleInterval < time.Millisecond {
+		return nil, nil, gerror.New("config: chat.settleInterval must be a duration string such as \"1m\"")
 	}
 	return o, c, nil
 }

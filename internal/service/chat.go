@@ -41,9 +41,13 @@ type (
 		// Regenerate replaces the conversation's last assistant reply with a new
 		// answer to the last user message; answered like Send.
 		Regenerate(ctx context.Context, uid int64, in model.ChatInput) (*model.ChatReply, error)
-		// SettleStale settles replies whose process died while generating them
-		// (their conversation's claim has expired): the reservation is refunded and
-		// the message marked failed. Run at start.
+		// SettleStale settles what is still reserved for replies nobody will
+		// settle any more (see sweep.go): settlements of this process that failed
+		// are retried with their real outcome; replies whose process stopped (their
+		// conversation's claim expired, or the conversation is gone and the claim
+		// would have) are refunded and marked failed. It returns how many it
+		// settled. Safe to run on several instances at once, and run at start and
+		// every chat.settleInterval (KeepSettling).
 		SettleStale(ctx context.Context) (int, error)
 		// Admit lets a reply request in, unless the server is shutting down: then
 		// it is refused with 503 and Retry-After before anything is reserved. done
@@ -57,6 +61,8 @@ type (
 		// reply has finished, or drainSettleBound after stopping them, with the
 		// number it stopped.
 		Drain(ctx context.Context) (stopped int)
+		// KeepSettling runs SettleStale every chat.settleInterval until ctx ends.
+		KeepSettling(ctx context.Context)
 	}
 )
 

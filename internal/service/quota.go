@@ -8,6 +8,8 @@ package service
 import (
 	"context"
 	"gptbot/internal/model"
+	"gptbot/internal/model/entity"
+	"time"
 )
 
 type (
@@ -25,9 +27,22 @@ type (
 		// Settle turns a reservation into the real charge: refunds the unused part,
 		// or debits usage above the reservation as far as the balance allows. It
 		// writes exactly one ledger row (refund or charge, carrying the real token
-		// counts) and returns the tokens finally charged for the message. Run it in
-		// the caller's transaction, after a write.
-		Settle(ctx context.Context, st model.Settlement) (charged int64, err error)
+		// counts) and returns the tokens finally charged for the message.
+		//
+		// A reservation is settled once: when the message has a settlement row
+		// already (another instance's sweep, say), Settle writes nothing and
+		// returns ok false. Run it in the caller's transaction after a write, so
+		// that the check and the settlement are one step (SQLite: the write took
+		// the lock); the unique index usage_ledger_settlement backs it where locks
+		// do not serialise.
+		Settle(ctx context.Context, st model.Settlement) (charged int64, ok bool, err error)
+		// OpenReservations returns up to limit reservations with a ledger id above
+		// after that have no settlement yet, oldest first: the ledger is the record
+		// of what is still reserved, whatever became of the message.
+		OpenReservations(ctx context.Context, after int64, limit int) ([]entity.UsageLedger, error)
+		// LastReservationBefore is the highest ledger id of a reservation above
+		// after that was recorded before t (0 when there is none).
+		LastReservationBefore(ctx context.Context, after int64, t time.Time) (int64, error)
 		// Balance is a user's current token balance.
 		Balance(ctx context.Context, uid int64) (int64, error)
 		// Usage reports a user's usage per day over the last days days (today

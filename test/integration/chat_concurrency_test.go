@@ -75,9 +75,11 @@ func TestChatFiftyAtOnceKeepsTheLedgerExact(t *testing.T) {
 
 // TestChatUsageAboveReservationNeverGoesNegative: a provider reporting far
 // more tokens than were reserved is charged only what the balance holds.
+// (200 prompt tokens for a prompt we count at 8 is still plausible: another
+// tokenizer plus a server-side system prompt.)
 func TestChatUsageAboveReservationNeverGoesNegative(t *testing.T) {
 	app, up := startChatApp(t, Options{NewUserTokens: 30}, "")
-	up.Use(llmtest.New(t, llmtest.Reply("x").WithUsage(500, 7)))
+	up.Use(llmtest.New(t, llmtest.Reply("x").WithUsage(200, 7)))
 	c := signUp(t, app, "almost_broke")
 	conv := newConversation(t, c, nil)
 	r := sendJSON(t, c, conv, map[string]any{"content": "hi"})

@@ -38,6 +38,10 @@ type Result struct {
 	// TimeToFirstToken is measured from the start of the call, so it
 	// includes retries; 0 when no content arrived.
 	TimeToFirstToken time.Duration
+	// PromptSent: the last attempt's request was written to the upstream
+	// and not refused (200, or no answer yet when the call ended): the
+	// provider has the prompt, and bills it, even without a token back.
+	PromptSent bool
 }
 
 // Client talks to one OpenAI-compatible endpoint. It is safe for concurrent

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http/httptrace"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -83,7 +84,11 @@ func (c *Client) attempt(ctx context.Context, creq openai.ChatCompletionRequest,
 	s.res.PromptTokens, s.res.CompletionTokens = 0, 0
 
 	meta := &respMeta{}
-	stream, err := c.api.CreateChatCompletionStream(context.WithValue(actx, respMetaKey{}, meta), creq)
+	var wrote atomic.Bool
+	trace := &httptrace.ClientTrace{WroteRequest: func(i httptrace.WroteRequestInfo) { wrote.Store(i.Err == nil) }}
+	stream, err := c.api.CreateChatCompletionStream(
+		httptrace.WithClientTrace(context.WithValue(actx, respMetaKey{}, meta), trace), creq)
+	s.res.PromptSent = err == nil || (wrote.Load() && ctx.Err() != nil)
 	if err != nil {
 		return c.attemptError(actx, err, false, meta)
 	}

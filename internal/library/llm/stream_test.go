@@ -66,7 +66,7 @@ func TestStreamHappyPath(t *testing.T) {
 		t.Errorf("deltas = %q", got)
 	}
 	want := llm.Result{Content: "Hello there", FinishReason: "stop", PromptTokens: 21, CompletionTokens: 3,
-		UsageReported: true, Attempts: 1, TimeToFirstToken: res.TimeToFirstToken}
+		UsageReported: true, Attempts: 1, TimeToFirstToken: res.TimeToFirstToken, PromptSent: true}
 	if res != want {
 		t.Errorf("result = %+v, want %+v", res, want)
 	}

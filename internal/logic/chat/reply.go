@@ -10,6 +10,7 @@ import (
 
 	"github.com/gogf/gf/v2/database/gdb"
 	"github.com/gogf/gf/v2/errors/gcode"
+	"github.com/gogf/gf/v2/errors/gerror"
 	"github.com/gogf/gf/v2/frame/g"
 
 	"gptbot/internal/config"
@@ -153,7 +154,7 @@ func contextMessages(history []entity.Messages) []llm.Message {
 // reply at a time is generated in it (on any instance): 409 otherwise.
 func (s *sChat) claim(ctx context.Context, t *turn) error {
 	now := time.Now()
-	t.claim = now.Add(s.cfg.TotalTimeout + claimMargin).UnixMilli()
+	t.claim = now.Add(s.claimLifetime()).UnixMilli()
 	cols := dao.Conversations.Columns()
 	res, err := dao.Conversations.Ctx(ctx).
 		Data(do.Conversations{BusyUntil: t.claim}).
@@ -377,8 +378,10 @@ func (s *sChat) track(conversationId int64, cancel context.CancelCauseFunc) (unt
 }
 
 // outcome classifies a finished call and decides what is charged: the
-// reported usage, else an offline count marked estimated. A reply that
-// produced no text and did not complete costs nothing.
+// reported usage when it is plausible, else an offline count marked
+// estimated. A reply that produced no text and did not complete costs
+// nothing, except its prompt when the user stopped it after the upstream
+// had the request: the provider bills that prompt.
 func (s *sChat) outcome(t *turn, res llm.Result, callErr error, callCtx context.Context) outcome {
 	o := outcome{content: res.Content, finishReason: res.FinishReason}
 	switch {
@@ -404,24 +407,63 @@ func (s *sChat) outcome(t *turn, res llm.Result, callErr error, callCtx context.
 		}
 	}
 	if o.status != model.MessageComplete && o.content == "" {
-		return o // nothing generated: full refund
+		// An upstream failure, a timeout or a shutdown before any token is
+		// a full refund.
+		if o.status == model.MessageCancelled && res.PromptSent && stoppedByUser(callCtx) {
+			o.prompt, o.estimated = t.estimate, true
+		}
+		return o
 	}
+	o.prompt, o.completion, o.estimated = t.estimate, int64(llm.CountText(t.model.Id, o.content)), true
 	if res.UsageReported {
-		o.prompt, o.completion = int64(res.PromptTokens), int64(res.CompletionTokens)
-	} else {
-		o.prompt = t.estimate
-		o.completion = int64(llm.CountText(t.model.Id, o.content))
-		o.estimated = true
+		reason := checkUsage(res.PromptTokens, res.CompletionTokens, t.estimate, t.reserved-t.estimate, o.completion)
+		if reason == "" {
+			o.prompt, o.completion, o.estimated = int64(res.PromptTokens), int64(res.CompletionTokens), false
+		} else {
+			s.metrics.UsageRejected(t.model.Id, reason)
+			g.Log().Warningf(callCtx, "chat: reply %d (model %s): the provider reported implausible usage "+
+				"(%s: prompt %d, completion %d tokens for a prompt of about %d and max_tokens %d); "+
+				"charging the offline count (prompt %d, completion %d)", t.messageId, t.model.Id, reason,
+				res.PromptTokens, res.CompletionTokens, t.estimate, t.reserved-t.estimate, o.prompt, o.completion)
+		}
 	}
 	return o
 }
 
-// settle records the outcome in one transaction on a detached context (the
-// client may be gone): the message, the charge and refund, and the release
-// of the conversation. It runs once per turn; a message already settled
-// elsewhere (the startup sweep) is left alone.
+// stoppedByUser tells a reply the user stopped (went away, or deleted the
+// conversation) from one stopped by the server (a shutdown, a timeout).
+func stoppedByUser(callCtx context.Context) bool {
+	cause := context.Cause(callCtx)
+	return errors.Is(cause, errConversationDeleted) || errors.Is(cause, context.Canceled)
+}
+
+// errSettledAlready rolls back a settlement whose reservation was settled
+// meanwhile (by a sweep, or another instance's).
+var errSettledAlready = gerror.New("the reply was settled already")
+
+// settle records the outcome (see settleTurn) once per turn. A settlement
+// that fails is left to the sweep, which retries it with this outcome;
+// one settled elsewhere meanwhile is left alone and charges nothing here.
 func (s *sChat) settle(ctx context.Context, t *turn, o outcome) (charged, balance int64, err error) {
 	t.settled = true
+	ctx = context.WithoutCancel(ctx) // the client may be gone
+	charged, err = s.settleTurn(ctx, t, o)
+	switch {
+	case errors.Is(err, errSettledAlready):
+		charged = 0
+	case err != nil:
+		g.Log().Errorf(ctx, "chat: settle reply %d of user %d (the sweep retries it): %+v", t.messageId, t.uid, err)
+		retryLater(t, o)
+		return 0, 0, err
+	}
+	balance, err = service.Quota().Balance(ctx, t.uid)
+	return charged, balance, err
+}
+
+// settleTurn makes one attempt at settling a turn, in one transaction
+// bounded by settleTimeout: the message, the charge and refund, and the
+// release of the conversation.
+func (s *sChat) settleTurn(ctx context.Context, t *turn, o outcome) (charged int64, err error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
 	defer cancel()
 	err = dao.Messages.Transaction(ctx, func(ctx context.Context, tx gdb.TX) error {
@@ -434,41 +476,39 @@ func (s *sChat) settle(ctx context.Context, t *turn, o outcome) (charged, balanc
 		return dbErr(err, "release conversation")
 	})
 	if err != nil {
-		g.Log().Errorf(ctx, "chat: settle reply %d of user %d: %+v", t.messageId, t.uid, err)
-		return 0, 0, err
+		return 0, err
 	}
 	s.metrics.AddLLMTokens(t.model.Id, int(o.prompt), int(o.completion))
-	balance, err = service.Quota().Balance(ctx, t.uid)
-	return charged, balance, err
+	return charged, nil
 }
 
-// settleTx settles one reply inside a transaction. Its first statement
-// moves the message out of "streaming": if that changes no row and the
-// message still exists, it was settled already and nothing is charged
-// twice; if the message is gone (its conversation was deleted), the money
-// is settled all the same.
+// settleTx settles one reply inside a transaction; errSettledAlready, and
+// nothing written, when its reservation was settled already. The ledger
+// decides that (quota.Settle), not the message, which may be gone with its
+// conversation: the money is settled all the same.
 func (s *sChat) settleTx(ctx context.Context, uid, conversationId, messageId int64, modelId string,
 	reserved int64, o outcome) (int64, error) {
+	// A write first: SQLite then holds its write lock for the rest of the
+	// transaction, so concurrent settlers of one reply take turns and the
+	// ledger check in Settle is exact.
 	res, err := dao.Messages.Ctx(ctx).Data(do.Messages{Status: o.status}).
 		Where(do.Messages{Id: messageId, Status: model.MessageStreaming}).Update()
 	if err != nil {
 		return 0, dbErr(err, "finish message")
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		exists, err := dao.Messages.Ctx(ctx).Where(do.Messages{Id: messageId}).Count()
-		if err != nil {
-			return 0, dbErr(err, "check message")
-		}
-		if exists > 0 {
-			return 0, nil
-		}
-	}
-	charged, err := service.Quota().Settle(ctx, model.Settlement{
+	finished, _ := res.RowsAffected()
+	charged, ok, err := service.Quota().Settle(ctx, model.Settlement{
 		UserId: uid, MessageId: messageId, Model: modelId, Reserved: reserved,
 		PromptTokens: o.prompt, CompletionTokens: o.completion, Estimated: o.estimated,
 	})
 	if err != nil {
 		return 0, err
+	}
+	if !ok {
+		return 0, errSettledAlready
+	}
+	if finished == 0 {
+		return charged, nil // no message left to update
 	}
 	errText := o.errMessage
 	if o.status == model.MessageComplete {
@@ -481,41 +521,22 @@ func (s *sChat) settleTx(ctx context.Context, uid, conversationId, messageId int
 	return charged, dbErr(err, "save reply")
 }
 
-// SettleStale settles replies whose process died while generating them
-// (their conversation's claim has expired): the reservation is refunded and
-// the message marked failed. Run at start.
+// SettleStale settles what is still reserved for replies nobody will
+// settle any more (see sweep.go): settlements of this process that failed
+// are retried with their real outcome; replies whose process stopped (their
+// conversation's claim expired, or the conversation is gone and the claim
+// would have) are refunded and marked failed. It returns how many it
+// settled. Safe to run on several instances at once, and run at start and
+// every chat.settleInterval (KeepSettling).
 func (s *sChat) SettleStale(ctx context.Context) (int, error) {
-	var msgs []entity.Messages
-	err := dao.Messages.Ctx(ctx).Where(do.Messages{Status: model.MessageStreaming}).Scan(&msgs)
-	if err != nil {
-		return 0, dbErr(err, "find unsettled replies")
-	}
-	now := time.Now().UnixMilli()
-	settled := 0
-	for _, m := range msgs {
-		var c *entity.Conversations
-		if err = dao.Conversations.Ctx(ctx).Where(do.Conversations{Id: m.ConversationId}).Scan(&c); err != nil {
-			return settled, dbErr(err, "find conversation")
-		}
-		if c == nil || c.BusyUntil >= now {
-			continue // still being answered somewhere
-		}
-		if err = s.settleAbandoned(ctx, int64(c.UserId), &m); err != nil {
-			return settled, err
-		}
-		settled++
-	}
-	return settled, nil
+	return s.sweep(ctx)
 }
 
 // settleAbandoned refunds the reservation of a reply nobody is generating
-// any more and marks it failed (idempotent, like every settlement).
+// any more and marks it failed; one settled meanwhile is left alone.
 func (s *sChat) settleAbandoned(ctx context.Context, uid int64, m *entity.Messages) error {
-	o := outcome{status: model.MessageFailed, errMessage: "the server stopped while generating this reply"}
-	return dao.Messages.Transaction(ctx, func(ctx context.Context, tx gdb.TX) error {
-		_, err := s.settleTx(ctx, uid, int64(m.ConversationId), int64(m.Id), m.Model, m.ReservedTokens, o)
-		return err
-	})
+	_, err := s.refundAbandoned(ctx, uid, int64(m.ConversationId), int64(m.Id), m.Model, m.ReservedTokens)
+	return err
 }
 
 func statusCode(status int) gcode.Code {

@@ -14,11 +14,16 @@
 // gives real usage. The balance never goes negative: every debit is one
 // guarded UPDATE (… WHERE token_balance >= amount), and the column has a
 // CHECK constraint besides.
+//
+// A reservation row (note "reserve") without a settlement row for its
+// message is a reservation still open; the unique index
+// usage_ledger_settlement allows one settlement per message.
 package quota
 
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/gogf/gf/v2/errors/gerror"
@@ -104,21 +109,42 @@ func (s *sQuota) RecordReservation(ctx context.Context, uid, messageId int64, mo
 // Settle turns a reservation into the real charge: refunds the unused part,
 // or debits usage above the reservation as far as the balance allows. It
 // writes exactly one ledger row (refund or charge, carrying the real token
-// counts) and returns the tokens finally charged for the message. Run it in
-// the caller's transaction, after a write.
-func (s *sQuota) Settle(ctx context.Context, st model.Settlement) (charged int64, err error) {
-	used := max(st.PromptTokens, 0) + max(st.CompletionTokens, 0)
+// counts) and returns the tokens finally charged for the message.
+//
+// A reservation is settled once: when the message has a settlement row
+// already (another instance's sweep, say), Settle writes nothing and
+// returns ok false. Run it in the caller's transaction after a write, so
+// that the check and the settlement are one step (SQLite: the write took
+// the lock); the unique index usage_ledger_settlement backs it where locks
+// do not serialise.
+func (s *sQuota) Settle(ctx context.Context, st model.Settlement) (charged int64, ok bool, err error) {
+	cols := dao.UsageLedger.Columns()
+	n, err := dao.UsageLedger.Ctx(ctx).Where(do.UsageLedger{MessageId: st.MessageId}).
+		WhereNot(cols.Note, noteReserve).Count()
+	if err != nil {
+		return 0, false, gerror.Wrap(err, "check settlement")
+	}
+	if n > 0 {
+		return 0, false, nil
+	}
+	// The caller validates usage; whatever slips through must still never
+	// turn a charge into a refund or put a negative count in the ledger.
+	prompt, completion := max(st.PromptTokens, 0), max(st.CompletionTokens, 0)
+	used := prompt + completion
+	if used < prompt { // overflow
+		used = math.MaxInt64
+	}
 	row := do.UsageLedger{
-		UserId: st.UserId, Model: st.Model, PromptTokens: st.PromptTokens, CompletionTokens: st.CompletionTokens,
+		UserId: st.UserId, Model: st.Model, PromptTokens: prompt, CompletionTokens: completion,
 		Estimated: boolInt(st.Estimated), MessageId: st.MessageId, Note: noteSettle,
 	}
-	cols := dao.Users.Columns()
+	ucols := dao.Users.Columns()
 	switch {
 	case used <= st.Reserved:
 		refund := st.Reserved - used
 		if refund > 0 {
-			if _, err = dao.Users.Ctx(ctx).Where(do.Users{Id: st.UserId}).Increment(cols.TokenBalance, refund); err != nil {
-				return 0, gerror.Wrap(err, "refund tokens")
+			if _, err = dao.Users.Ctx(ctx).Where(do.Users{Id: st.UserId}).Increment(ucols.TokenBalance, refund); err != nil {
+				return 0, false, gerror.Wrap(err, "refund tokens")
 			}
 		}
 		row.Kind, row.Tokens = consts.LedgerRefund, refund
@@ -128,7 +154,7 @@ func (s *sQuota) Settle(ctx context.Context, st model.Settlement) (charged int64
 		// difference, as far as the balance goes.
 		extra, err := s.debitUpTo(ctx, st.UserId, used-st.Reserved)
 		if err != nil {
-			return 0, err
+			return 0, false, err
 		}
 		row.Kind, row.Tokens = consts.LedgerCharge, extra
 		if short := used - st.Reserved - extra; short > 0 {
@@ -137,9 +163,43 @@ func (s *sQuota) Settle(ctx context.Context, st model.Settlement) (charged int64
 		charged = st.Reserved + extra
 	}
 	if _, err = dao.UsageLedger.Ctx(ctx).Data(row).Insert(); err != nil {
-		return 0, gerror.Wrap(err, "record settlement")
+		return 0, false, gerror.Wrap(err, "record settlement")
 	}
-	return charged, nil
+	return charged, true, nil
+}
+
+// OpenReservations returns up to limit reservations with a ledger id above
+// after that have no settlement yet, oldest first: the ledger is the record
+// of what is still reserved, whatever became of the message.
+func (s *sQuota) OpenReservations(ctx context.Context, after int64, limit int) ([]entity.UsageLedger, error) {
+	cols := dao.UsageLedger.Columns()
+	table := dao.UsageLedger.Table()
+	var rows []entity.UsageLedger
+	err := dao.UsageLedger.Ctx(ctx).As("r").
+		Where("r."+cols.Note, noteReserve).
+		WhereGT("r."+cols.Id, after).
+		Where(fmt.Sprintf("NOT EXISTS (SELECT 1 FROM %s s WHERE s.%s = r.%s AND s.%s <> ?)",
+			table, cols.MessageId, cols.MessageId, cols.Note), noteReserve).
+		OrderAsc("r." + cols.Id).Limit(limit).Scan(&rows)
+	if err != nil {
+		return nil, gerror.Wrap(err, "find open reservations")
+	}
+	return rows, nil
+}
+
+// LastReservationBefore is the highest ledger id of a reservation above
+// after that was recorded before t (0 when there is none).
+func (s *sQuota) LastReservationBefore(ctx context.Context, after int64, t time.Time) (int64, error) {
+	cols := dao.UsageLedger.Columns()
+	v, err := dao.UsageLedger.Ctx(ctx).
+		Where(do.UsageLedger{Note: noteReserve}).
+		WhereGT(cols.Id, after).
+		WhereLT(cols.CreatedAt, t.Format(time.DateTime)).
+		Fields("MAX(" + cols.Id + ")").Value()
+	if err != nil {
+		return 0, gerror.Wrap(err, "find old reservations")
+	}
+	return v.Int64(), nil
 }
 
 // debitUpTo takes min(amount, balance) with a guarded UPDATE and returns it.
