@@ -10,6 +10,7 @@ import (
 	"github.com/gogf/gf/v2/net/ghttp"
 
 	"gptbot/internal/config"
+	"gptbot/internal/consts"
 	"gptbot/internal/controller/admin"
 	"gptbot/internal/controller/chat"
 	"gptbot/internal/controller/usage"
@@ -118,12 +119,11 @@ func limitReplies(r *ghttp.Request) {
 }
 
 // requestID is the id the request was answered with in X-Request-Id, "-"
-// outside a request.
+// outside a request. It comes from the context, not the response headers:
+// a stream's keep-alive may be writing those meanwhile.
 func requestID(ctx context.Context) string {
-	if r := g.RequestFromCtx(ctx); r != nil {
-		if id := r.Response.Header().Get("X-Request-Id"); id != "" {
-			return id
-		}
+	if id, ok := ctx.Value(consts.CtxRequestID).(string); ok && id != "" {
+		return id
 	}
 	return "-"
 }

@@ -16,5 +16,6 @@ const (
 
 // Request context keys.
 const (
-	CtxUser = "gptbot.user" // *entity.Users of the logged-in user
+	CtxUser      = "gptbot.user"      // *entity.Users of the logged-in user
+	CtxRequestID = "gptbot.requestId" // string, also sent as X-Request-Id
 )

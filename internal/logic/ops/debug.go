@@ -15,10 +15,11 @@ import (
 	"github.com/gogf/gf/v2/frame/g"
 	"github.com/gogf/gf/v2/net/ghttp"
 
+	"gptbot/internal/consts"
 	"gptbot/internal/service"
 )
 
-const ctxRequestID = "gptbot.requestId"
+const ctxRequestID = consts.CtxRequestID
 
 var saneRequestID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
 
