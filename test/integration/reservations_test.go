@@ -14,6 +14,11 @@ import (
 // sweepYAML makes the reservation sweep run every 200 ms.
 const sweepYAML = "chat:\n  settleInterval: \"200ms\"\n"
 
+// patient keeps a slow reply in flight while a test sets up (under the
+// race detector, sign-ups alone take seconds): the live process must not
+// time it out and settle it before it is killed.
+var patient = []string{"firstTokenTimeout", `"120s"`, "totalTimeout", `"300s"`}
+
 // longAgo backdates a reservation past any claim lifetime: a test cannot
 // wait out the real one (the total timeout plus two minutes).
 const longAgo = "2000-01-01 00:00:00"
@@ -51,8 +56,8 @@ func startAndKill(t *testing.T, app *App, c *Client) (conv, id, reserved int64) 
 // the ledger still holds the reservation, and the running server refunds
 // it once a claim would have expired, without a restart or a new message.
 func TestSweepRefundsReservationOfDeletedConversation(t *testing.T) {
-	app, up := startChatApp(t, Options{NewUserTokens: 100000}, sweepYAML)
-	up.Use(llmtest.New(t, llmtest.Reply("never", " finished").WithDelay(5*time.Second)))
+	app, up := startChatApp(t, Options{NewUserTokens: 100000}, sweepYAML, patient...)
+	up.Use(llmtest.New(t, llmtest.Hang()))
 	c := signUp(t, app, "deleted_mid_reply")
 	before := balance(t, c)
 	conv, id, reserved := startAndKill(t, app, c)
@@ -80,9 +85,10 @@ func TestSweepRefundsReservationOfDeletedConversation(t *testing.T) {
 	if b := balance(t, c); b != before {
 		t.Fatalf("balance %d, want %d", b, before)
 	}
-	if !strings.Contains(app.Log(), "settled 1 replies left unfinished by a stopped process") {
-		t.Fatalf("no sweep in the log:\n%s", app.Log())
-	}
+	// The pass logs after its last settlement.
+	waitFor(t, 5*time.Second, "the sweep in the log", func() bool {
+		return strings.Contains(app.Log(), "settled 1 replies left unfinished by a stopped process")
+	})
 	checkLedger(t, app)
 }
 
@@ -90,8 +96,8 @@ func TestSweepRefundsReservationOfDeletedConversation(t *testing.T) {
 // process's reply expires, the running server refunds it and marks it
 // failed, without a restart or a new message in the conversation.
 func TestSweepSettlesKilledReplyWithoutRestart(t *testing.T) {
-	app, up := startChatApp(t, Options{NewUserTokens: 100000}, sweepYAML)
-	up.Use(llmtest.New(t, llmtest.Reply("never", " finished").WithDelay(5*time.Second)))
+	app, up := startChatApp(t, Options{NewUserTokens: 100000}, sweepYAML, patient...)
+	up.Use(llmtest.New(t, llmtest.Hang()))
 	c := signUp(t, app, "killed_reply")
 	before := balance(t, c)
 	conv, id, _ := startAndKill(t, app, c)
@@ -167,9 +173,9 @@ func TestFailedSettlementIsRetried(t *testing.T) {
 	if err := db.QueryRow("SELECT busy_until FROM conversations WHERE id = ?", conv).Scan(&busy); err != nil || busy != 0 {
 		t.Fatalf("conversation still claimed (%d, %v)", busy, err)
 	}
-	if !strings.Contains(app.Log(), "settled 1 replies whose settlement had failed") {
-		t.Fatalf("no retry in the log:\n%s", app.Log())
-	}
+	waitFor(t, 5*time.Second, "the retry in the log", func() bool {
+		return strings.Contains(app.Log(), "settled 1 replies whose settlement had failed")
+	})
 	checkLedger(t, app)
 	Expect(t, sendJSON(t, c, conv, map[string]any{"content": "again"}), 200, "the conversation works again")
 }
@@ -190,8 +196,8 @@ func settledInLog(log string) int {
 // sweep at the same moment, over replies whose process died and over
 // reservations whose conversation is gone: each is settled exactly once.
 func TestTwoInstancesSettleEachReservationOnce(t *testing.T) {
-	app, up := startChatApp(t, Options{NewUserTokens: 100000}, "chat:\n  settleInterval: \"20ms\"\n")
-	up.Use(llmtest.New(t, llmtest.Reply("never", " finished").WithDelay(10*time.Second)))
+	app, up := startChatApp(t, Options{NewUserTokens: 100000}, "chat:\n  settleInterval: \"20ms\"\n", patient...)
+	up.Use(llmtest.New(t, llmtest.Hang()))
 	const users, perUser = 4, 8
 	var clients []*Client
 	var before []int64
@@ -208,6 +214,11 @@ func TestTwoInstancesSettleEachReservationOnce(t *testing.T) {
 		}
 	}
 	app.Stop()
+	var streaming int
+	if err := app.DB().QueryRow("SELECT count(*) FROM messages WHERE status = 'streaming'").Scan(&streaming); err != nil ||
+		streaming != len(ids) {
+		t.Fatalf("%d of %d replies in flight at the kill (%v)", streaming, len(ids), err)
+	}
 	app.Start()
 	twin := app.Sibling()
 
@@ -253,6 +264,13 @@ func TestTwoInstancesSettleEachReservationOnce(t *testing.T) {
 	for u, c := range clients {
 		if b := balance(t, c); b != before[u] {
 			t.Errorf("user %d: balance %d, want %d", u, b, before[u])
+		}
+	}
+	// A pass logs after its last settlement; once both logs account for
+	// every reply, no more can come.
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if settledInLog(app.Log())+settledInLog(twin.Log()) >= len(ids) {
+			break
 		}
 	}
 	a, b := settledInLog(app.Log()), settledInLog(twin.Log())

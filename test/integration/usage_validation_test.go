@@ -123,7 +123,7 @@ func TestImplausibleUsageIsReplacedByTheOfflineCount(t *testing.T) {
 // the prompt (the provider bills it); an upstream that failed, even while
 // the user was waiting for a retry, costs nothing.
 func TestStoppingBeforeTheFirstTokenChargesThePrompt(t *testing.T) {
-	app, up := startChatApp(t, Options{NewUserTokens: 1_000_000}, "")
+	app, up := startChatApp(t, Options{NewUserTokens: 1_000_000}, "", patient...)
 	c := signUp(t, app, "stops_early")
 	content := strings.Repeat("a long question ", 500) // 8 KB: the test model's window is 4096 tokens
 
@@ -156,7 +156,7 @@ func TestStoppingBeforeTheFirstTokenChargesThePrompt(t *testing.T) {
 		waitFor(t, 10*time.Second, "the reply to be settled", func() bool { return settlementRows(t, app, id) == 1 })
 		return id
 	}
-	requested := func(f *llmtest.Server) func() bool { return func() bool { return f.RequestCount() == 1 } }
+	requested := func(f *llmtest.Server) func() bool { return func() bool { return f.RequestCount() > 0 } }
 
 	for _, tc := range []struct {
 		name     string

@@ -196,12 +196,7 @@ func (s *sChat) refundIfStale(ctx context.Context, r *entity.UsageLedger, now, c
 		if r.CreatedAt != nil && !r.CreatedAt.Time.Before(cutoff) {
 			return false, true, nil // its process may still settle it
 		}
-	case m.Status != model.MessageStreaming:
-		// Cannot happen: a message leaves "streaming" in the transaction
-		// that settles it. Leave the money alone rather than guess.
-		g.Log().Warningf(ctx, "chat: reply %d is %s but its reservation was never settled; left alone", r.MessageId, m.Status)
-		return false, false, nil
-	default:
+	case m.Status == model.MessageStreaming:
 		var c *entity.Conversations
 		if err = dao.Conversations.Ctx(ctx).Where(do.Conversations{Id: m.ConversationId}).Scan(&c); err != nil {
 			return false, true, dbErr(err, "find conversation")
@@ -209,6 +204,11 @@ func (s *sChat) refundIfStale(ctx context.Context, r *entity.UsageLedger, now, c
 		if c != nil && c.BusyUntil >= now.UnixMilli() {
 			return false, true, nil // still being answered somewhere
 		}
+		conversationId = int64(m.ConversationId)
+	default:
+		// A message leaves "streaming" only with its settlement: this one
+		// was settled since the reservations were read (another instance),
+		// and the ledger check in settleTx finds that.
 		conversationId = int64(m.ConversationId)
 	}
 	done, err = s.refundAbandoned(ctx, int64(r.UserId), conversationId, r.MessageId, r.Model, r.Tokens)
