@@ -67,11 +67,11 @@ func encodingName(model string) string {
 
 // CountText returns the number of tokens in text for model. Special-token
 // text such as "<|endoftext|>" in user input is counted as ordinary text.
+// Its time is linear in len(text); see segments for the inputs whose count
+// is an estimate. The count never exceeds len(text): every token stands for
+// at least one byte.
 func CountText(model, text string) int {
-	if text == "" {
-		return 0
-	}
-	return len(encoder(model).EncodeOrdinary(text))
+	return count(encoder(model), text)
 }
 
 // CountMessages estimates the prompt tokens msgs cost, reply priming
@@ -86,17 +86,44 @@ func CountMessages(model string, msgs []Message) int {
 }
 
 func messageTokens(enc *tiktoken.Tiktoken, m Message) int {
-	return tokensPerMessage + len(enc.EncodeOrdinary(m.Role)) + len(enc.EncodeOrdinary(m.Content))
+	return tokensPerMessage + count(enc, m.Role) + count(enc, m.Content)
+}
+
+func count(enc *tiktoken.Tiktoken, text string) int {
+	n := 0
+	segments(text, maxSegment, func(part string) bool {
+		n += len(enc.EncodeOrdinary(part))
+		return true
+	})
+	return n
 }
 
 // TruncateText returns the longest prefix of text that is at most maxTokens
 // tokens for model, cut on a token boundary (never inside a UTF-8 rune).
+// Only as much of text is encoded as the prefix needs.
 func TruncateText(model, text string, maxTokens int) string {
 	enc := encoder(model)
-	toks := enc.EncodeOrdinary(text)
+	var toks []int
+	segments(text, maxSegment, func(part string) bool {
+		toks = append(toks, enc.EncodeOrdinary(part)...)
+		return len(toks) <= maxTokens
+	})
 	if len(toks) <= maxTokens {
 		return text
 	}
 	// A token may hold half of a multi-byte rune; drop the broken tail.
 	return strings.ToValidUTF8(enc.Decode(toks[:max(maxTokens, 0)]), "")
+}
+
+// MinPromptTokens is the least a prompt holding msgs can cost, whatever
+// their text and encoding, without counting: the framing of each message
+// and the reply priming, and a token for each non-empty text. A balance
+// below it cannot pay for the prompt, so the caller can refuse before any
+// counting.
+func MinPromptTokens(msgs []Message) int {
+	n := tokensReplyPrime
+	for _, m := range msgs {
+		n += tokensPerMessage + min(len(m.Role), 1) + min(len(m.Content), 1)
+	}
+	return n
 }

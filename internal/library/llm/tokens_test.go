@@ -118,3 +118,24 @@ func TestTruncateText(t *testing.T) {
 		}
 	}
 }
+
+// MinPromptTokens never exceeds the real count, and is exact for the
+// framing of a message whose texts are single tokens.
+func TestMinPromptTokens(t *testing.T) {
+	for _, model := range encodingModels {
+		for i := range 20 {
+			msgs := []Message{{Role: "system", Content: ordinaryText(uint64(i), i*37)},
+				{Role: "user", Content: ordinaryText(uint64(i+1), i*101)}, {Role: "assistant", Content: ""}}
+			if least, n := MinPromptTokens(msgs), CountMessages(model, msgs); least > n {
+				t.Errorf("%s: MinPromptTokens %d > CountMessages %d", model, least, n)
+			}
+		}
+		one := []Message{{Role: "user", Content: "hi"}}
+		if least, n := MinPromptTokens(one), CountMessages(model, one); least != n {
+			t.Errorf("%s: MinPromptTokens %d, CountMessages %d for one short message", model, least, n)
+		}
+	}
+	if got := MinPromptTokens(nil); got != tokensReplyPrime {
+		t.Errorf("MinPromptTokens(nil) = %d", got)
+	}
+}

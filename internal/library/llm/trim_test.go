@@ -40,9 +40,12 @@ func TestTrimToWindow(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := TrimToWindow(model, tt.system, h, tt.window, maxC)
+			got, tokens := TrimToWindow(model, tt.system, h, tt.window, maxC)
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("got %d messages %v\nwant %d %v", len(got), got, len(tt.want), tt.want)
+			}
+			if want := CountMessages(model, got); tokens != want {
+				t.Errorf("returned %d tokens, CountMessages says %d", tokens, want)
 			}
 			if len(got) > 2 && tt.window > 0 && CountMessages(model, got)+maxC > tt.window {
 				t.Errorf("result exceeds the window")
@@ -52,7 +55,8 @@ func TestTrimToWindow(t *testing.T) {
 	if !slices.Equal(h, orig) {
 		t.Error("history was modified")
 	}
-	if got := TrimToWindow(model, sys, nil, 1000, maxC); !slices.Equal(got, []Message{sysMsg}) {
-		t.Errorf("empty history: %v", got)
+	if got, tokens := TrimToWindow(model, sys, nil, 1000, maxC); !slices.Equal(got, []Message{sysMsg}) ||
+		tokens != CountMessages(model, got) {
+		t.Errorf("empty history: %v, %d tokens", got, tokens)
 	}
 }

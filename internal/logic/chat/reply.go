@@ -77,6 +77,9 @@ func (s *sChat) reply(ctx context.Context, uid int64, in model.ChatInput, regene
 	if err != nil {
 		return nil, err
 	}
+	if err = s.checkAffordable(ctx, uid, conv.SystemPrompt, in.Content); err != nil {
+		return nil, err
+	}
 	t := &turn{uid: uid, conversationId: int64(conv.Id), model: mdl}
 	if err = s.claim(ctx, t); err != nil {
 		return nil, err
@@ -118,8 +121,9 @@ func (s *sChat) reply(ctx context.Context, uid int64, in model.ChatInput, regene
 	if !regenerate {
 		msgs = append(msgs, llm.Message{Role: model.RoleUser, Content: in.Content})
 	}
-	t.prompt = llm.TrimToWindow(mdl.Id, conv.SystemPrompt, msgs, mdl.ContextWindow, mdl.MaxCompletionTokens)
-	t.estimate = int64(llm.CountMessages(mdl.Id, t.prompt))
+	var tokens int // counted once, while trimming
+	t.prompt, tokens = llm.TrimToWindow(mdl.Id, conv.SystemPrompt, msgs, mdl.ContextWindow, mdl.MaxCompletionTokens)
+	t.estimate = int64(tokens)
 	window := int64(mdl.ContextWindow)
 	if t.estimate >= window {
 		return nil, httperr.New(httperr.BadRequest, fmt.Sprintf(
