@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -13,10 +14,25 @@ import (
 	"github.com/alecthomas/chroma/v2/styles"
 )
 
-// maxHighlight bounds the code chroma lexes: its regular expressions are
-// not linear on hostile input, and a huge block gains little from colour.
-// Larger blocks are shown as plain, escaped text.
-const maxHighlight = 64 << 10
+// Chroma's lexers are regular expressions that backtrack, and many take
+// time far beyond linear on hostile code: 16 KB of ":" as YAML held one
+// token for 40 s, however small its rules' match timeout. So highlighting
+// is bounded three ways, and code beyond a bound is shown as plain,
+// escaped text.
+const (
+	// maxHighlight bounds one block; a huge block gains little from colour.
+	maxHighlight = 64 << 10
+	// maxHighlightLine bounds every line of a block: the cost of one token
+	// grows with the square or cube of its line's length, and a token
+	// cannot be interrupted.
+	maxHighlightLine = 200
+	// highlightTime is the time one Render or RenderAll may spend in
+	// chroma, checked between tokens; blocks after it are plain.
+	highlightTime = 200 * time.Millisecond
+)
+
+// highlightBudget is what is left of highlightTime for one render.
+type highlightBudget struct{ spent time.Duration }
 
 // languageName keeps the fence's info string to a safe, short word.
 var languageName = regexp.MustCompile(`^[a-z0-9_+#.-]{1,32}$`)
@@ -26,7 +42,7 @@ var languageName = regexp.MustCompile(`^[a-z0-9_+#.-]{1,32}$`)
 // formatter for the block: that one wraps lines in spans of its own and can
 // emit style attributes, and this way every class that can appear is known
 // to the sanitiser.
-func highlight(w *bytes.Buffer, code, lang string) {
+func highlight(w *bytes.Buffer, code, lang string, budget *highlightBudget) {
 	lang = strings.ToLower(strings.TrimSpace(lang))
 	if !languageName.MatchString(lang) {
 		lang = ""
@@ -41,13 +57,16 @@ func highlight(w *bytes.Buffer, code, lang string) {
 	defer w.WriteString("</code></pre>\n")
 
 	var lexer chroma.Lexer
-	if lang != "" && len(code) <= maxHighlight {
+	if lang != "" && len(code) <= maxHighlight && longestLine(code) <= maxHighlightLine &&
+		budget.spent < highlightTime {
 		lexer = lexers.Get(lang)
 	}
 	if lexer == nil {
 		w.WriteString(escape(code))
 		return
 	}
+	start := time.Now()
+	defer func() { budget.spent += time.Since(start) }()
 	it, err := chroma.Coalesce(lexer).Tokenise(nil, code)
 	if err != nil {
 		w.WriteString(escape(code))
@@ -55,6 +74,10 @@ func highlight(w *bytes.Buffer, code, lang string) {
 	}
 	var out bytes.Buffer
 	for tok := it(); tok != chroma.EOF; tok = it() {
+		if budget.spent+time.Since(start) > highlightTime {
+			w.WriteString(escape(code)) // out of time: all of it plain
+			return
+		}
 		text := escape(tok.Value)
 		if cls := tokenClass(tok.Type); cls != "" {
 			out.WriteString(`<span class="`)
@@ -67,6 +90,15 @@ func highlight(w *bytes.Buffer, code, lang string) {
 		}
 	}
 	w.Write(out.Bytes())
+}
+
+// longestLine is the length in bytes of code's longest line.
+func longestLine(code string) int {
+	longest := 0
+	for line := range strings.Lines(code) {
+		longest = max(longest, len(strings.TrimRight(line, "\r\n")))
+	}
+	return longest
 }
 
 // tokenClass is chroma's short class for a token type, falling back to

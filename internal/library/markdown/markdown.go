@@ -10,10 +10,13 @@
 //     style attributes), escaping every token.
 //  3. bluemonday's UGC policy cleans the result, allowing only the classes
 //     emitted here, http(s)/mailto/relative links, and no data: URLs.
+//
+// Model output (and anything a user sends to the render endpoint) is also
+// hostile to the CPU: limits.go and bounded.go keep the parse linear in the
+// input, and highlight.go bounds the time spent highlighting code.
 package markdown
 
 import (
-	"bytes"
 	"regexp"
 	"strings"
 	"sync"
@@ -21,7 +24,9 @@ import (
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
 
@@ -33,16 +38,29 @@ var (
 
 func setup() {
 	md = goldmark.New(
-		goldmark.WithExtensions(
-			// GFM, spelled out so that the table can take an option: the
-			// HTML5 default aligns cells with a style attribute, which the
-			// CSP blocks and the policy strips; align= survives both.
-			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
-			extension.Strikethrough,
-			extension.Linkify,
-			extension.TaskList,
+		goldmark.WithParser(parser.NewParser(
+			parser.WithBlockParsers(parser.DefaultBlockParsers()...),
+			parser.WithInlineParsers(boundedInlineParsers()...),
+			parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+		)),
+		// GFM, spelled out: the table and strikethrough parsers are wrapped
+		// in the limits of bounded.go, and the table renderer takes an
+		// option (the HTML5 default aligns cells with a style attribute,
+		// which the CSP blocks and the policy strips; align= survives both).
+		goldmark.WithParserOptions(
+			parser.WithParagraphTransformers(util.Prioritized(
+				boundedTable{inner: extension.NewTableParagraphTransformer()}, 200)),
+			parser.WithASTTransformers(util.Prioritized(extension.NewTableASTTransformer(), 0)),
+			parser.WithInlineParsers(util.Prioritized(
+				&boundedDelimiters{inner: extension.NewStrikethroughParser()}, 500)),
 		),
+		goldmark.WithExtensions(extension.Linkify, extension.TaskList),
 		goldmark.WithRendererOptions(
+			renderer.WithNodeRenderers(
+				util.Prioritized(extension.NewTableHTMLRenderer(
+					extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)), 500),
+				util.Prioritized(extension.NewStrikethroughHTMLRenderer(), 500),
+			),
 			// No html.WithUnsafe: goldmark's own safe mode also blanks
 			// javascript: and similar link targets.
 			// Our renderers win over goldmark's (lower value = registered last).
@@ -68,29 +86,49 @@ func newPolicy() *bluemonday.Policy {
 }
 
 // Render converts Markdown to sanitised HTML. It never fails: input that
-// cannot be rendered is shown as escaped text.
+// cannot be rendered, or is larger than the limits in limits.go allow, is
+// shown as escaped text. Its time and output are linear in len(src), and
+// highlighting takes at most highlightTime.
 func Render(src string) string {
+	return render(src, &highlightBudget{})
+}
+
+// RenderAll renders each item; the render endpoint uses it. The items
+// share one highlighting budget.
+func RenderAll(items []string) []string {
+	budget := &highlightBudget{}
+	out := make([]string, len(items))
+	for i, s := range items {
+		out[i] = render(s, budget)
+	}
+	return out
+}
+
+func render(src string, budget *highlightBudget) string {
 	once.Do(setup)
 	if strings.TrimSpace(src) == "" {
 		return ""
 	}
-	var buf bytes.Buffer
-	if err := md.Convert([]byte(src), &buf); err != nil {
-		buf.Reset()
-		buf.WriteString("<pre>")
-		buf.WriteString(escape(src))
-		buf.WriteString("</pre>")
+	if len(src) > MaxSourceBytes {
+		return plain(src)
 	}
-	return policy.Sanitize(buf.String())
+	source := flattenNesting([]byte(src))
+	doc := md.Parser().Parse(text.NewReader(source))
+	highlightCode(doc, source, budget)
+	buf := limitedBuffer{limit: MaxOutputBytes}
+	if err := md.Renderer().Render(&buf, source, doc); err != nil {
+		return plain(src)
+	}
+	out := policy.SanitizeReader(&buf.Buffer)
+	if out.Len() > MaxOutputBytes {
+		return plain(src)
+	}
+	return out.String()
 }
 
-// RenderAll renders each item; the render endpoint uses it.
-func RenderAll(items []string) []string {
-	out := make([]string, len(items))
-	for i, s := range items {
-		out[i] = Render(s)
-	}
-	return out
+// plain is src as escaped, preformatted text.
+func plain(src string) string {
+	return "<pre>" + escape(src) + "</pre>"
 }
 
 func escape(s string) string {

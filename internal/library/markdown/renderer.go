@@ -13,7 +13,7 @@ import (
 // safeRenderer replaces goldmark's renderers for the nodes where its safe
 // mode is not what a chat needs: raw HTML is shown as text (goldmark would
 // drop it silently, and a user who asks about HTML wants to see it), images
-// become links, code is highlighted, and task boxes are text rather than
+// become links, code is shown as highlightCode made it, and task boxes are text rather than
 // <input> elements the sanitiser would remove.
 type safeRenderer struct{}
 
@@ -22,8 +22,7 @@ func (r *safeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(ast.KindRawHTML, r.rawHTML)
 	reg.Register(ast.KindHTMLBlock, r.htmlBlock)
 	reg.Register(ast.KindImage, r.image)
-	reg.Register(ast.KindFencedCodeBlock, r.fencedCode)
-	reg.Register(ast.KindCodeBlock, r.indentedCode)
+	reg.Register(kindHighlightedCode, r.highlightedCode)
 	reg.Register(extast.KindTaskCheckBox, r.taskCheckBox)
 }
 
@@ -81,32 +80,11 @@ func (r *safeRenderer) image(w util.BufWriter, source []byte, node ast.Node, ent
 	return ast.WalkContinue, nil
 }
 
-func (r *safeRenderer) fencedCode(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
-	if !entering {
-		return ast.WalkSkipChildren, nil
+func (r *safeRenderer) highlightedCode(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if entering {
+		_, _ = w.Write(node.(*highlightedCode).html)
 	}
-	n := node.(*ast.FencedCodeBlock)
-	writeCode(w, source, n, string(n.Language(source)))
 	return ast.WalkSkipChildren, nil
-}
-
-func (r *safeRenderer) indentedCode(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
-	if !entering {
-		return ast.WalkSkipChildren, nil
-	}
-	writeCode(w, source, node, "")
-	return ast.WalkSkipChildren, nil
-}
-
-func writeCode(w util.BufWriter, source []byte, n ast.Node, lang string) {
-	var code bytes.Buffer
-	for i := range n.Lines().Len() {
-		line := n.Lines().At(i)
-		code.Write(line.Value(source))
-	}
-	var out bytes.Buffer
-	highlight(&out, code.String(), lang)
-	_, _ = w.Write(out.Bytes())
 }
 
 func (r *safeRenderer) taskCheckBox(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
