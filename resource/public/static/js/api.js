@@ -1,6 +1,8 @@
 // JSON API client: every call goes to /api/v1 with the session cookie and
 // unwraps the {code, message, data} envelope. Errors become ApiError with
-// the HTTP status and a message fit to show.
+// the HTTP status and a message fit to show. Every request of every page,
+// the streamed replies too, goes through request() below.
+import { readSSE, parseData } from './sse.js';
 
 export class ApiError extends Error {
   constructor(status, message, retryAfter = 0) {
@@ -28,7 +30,7 @@ export function friendly(status, message, retryAfter = 0) {
 }
 
 // errorFrom reads an error envelope from a response that is not ok.
-export async function errorFrom(res) {
+async function errorFrom(res) {
   let message = '';
   try {
     const body = await res.json();
@@ -41,17 +43,22 @@ export async function errorFrom(res) {
 }
 
 // toLogin leaves a page whose session ended.
-export function toLogin() {
+function toLogin() {
   const here = location.pathname;
   location.assign(here === '/' || here === '/login' ? '/login' : '/login?next=' + encodeURIComponent(here));
 }
 
-// api calls method path with an optional JSON body and returns data.
-export async function api(method, path, body, { signal, on401 = toLogin } = {}) {
+// request is the one way the pages talk to the server: it sends method url
+// with an optional JSON body and the session cookie, and returns the
+// response when it is ok. A network failure becomes ApiError status 0; an
+// answer that is not ok becomes an ApiError from its error envelope, and a
+// 401 first calls on401 (by default, off to the login page). An abort is
+// passed on as the AbortError it is.
+async function request(method, url, body, accept, { signal, on401 = toLogin } = {}) {
   const init = {
     method,
     credentials: 'same-origin',
-    headers: { Accept: 'application/json' },
+    headers: { Accept: accept },
     signal,
   };
   if (body !== undefined) {
@@ -60,7 +67,7 @@ export async function api(method, path, body, { signal, on401 = toLogin } = {}) 
   }
   let res;
   try {
-    res = await fetch('/api/v1' + path, init);
+    res = await fetch(url, init);
   } catch (e) {
     if (e.name === 'AbortError') throw e;
     throw new ApiError(0, friendly(0));
@@ -70,8 +77,35 @@ export async function api(method, path, body, { signal, on401 = toLogin } = {}) 
     if (res.status === 401 && on401) on401();
     throw err;
   }
+  return res;
+}
+
+const API = '/api/v1';
+
+// api calls method path with an optional JSON body and returns data.
+export async function api(method, path, body, opts) {
+  const res = await request(method, API + path, body, 'application/json', opts);
   const text = await res.text();
   if (!text) return null;
   const envelope = JSON.parse(text);
   return envelope && 'data' in envelope ? envelope.data : envelope;
+}
+
+// apiStream posts body to path asking for server-sent events and calls
+// onEvent(name, data) for each event, data decoded from JSON; it resolves
+// when the stream ends. A refusal throws before any event, as api() would;
+// so does an ok answer that is not a stream.
+export async function apiStream(path, body, onEvent, opts) {
+  const res = await request('POST', API + path, body, 'text/event-stream', opts);
+  if (!(res.headers.get('Content-Type') || '').startsWith('text/event-stream')) {
+    throw new ApiError(res.status, 'Unexpected answer from the server.');
+  }
+  await readSSE(res, (ev) => onEvent(ev.event, parseData(ev)));
+}
+
+// getJSON loads a JSON document served outside the API, such as the
+// OpenAPI description.
+export async function getJSON(url, opts) {
+  const res = await request('GET', url, undefined, 'application/json', opts);
+  return res.json();
 }

@@ -1,5 +1,6 @@
 // Renders /api.json (GoFrame's OpenAPI 3 document) as a plain reference:
 // one table per tag, with request fields and their validation rules.
+import { getJSON } from './api.js';
 import { $, el, show } from './ui.js';
 
 function schemaOf(doc, ref) {
@@ -26,9 +27,7 @@ function fieldsOf(doc, op) {
 async function load() {
   let doc;
   try {
-    const res = await fetch('/api.json', { credentials: 'same-origin' });
-    if (!res.ok) throw new Error('HTTP ' + res.status);
-    doc = await res.json();
+    doc = await getJSON('/api.json', { on401: null });
   } catch (e) {
     show($('apidoc-error'), 'Could not load /api.json: ' + e.message);
     return;
