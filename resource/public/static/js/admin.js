@@ -50,9 +50,29 @@ function row(u) {
     el('td', {}, disable));
 }
 
-async function doGrant(u, input, form) {
+// act posts one admin action, says it was done and reloads the list; on a
+// failure it shows why and enables the button again.
+async function act(btn, path, body, done) {
+  btn.disabled = true;
+  try {
+    await api('POST', path, body);
+    show($('admin-ok'), done);
+    await load();
+    return true;
+  } catch (e) {
+    show($('admin-error'), errorText(e));
+    btn.disabled = false;
+    return false;
+  }
+}
+
+function clearNotes() {
   show($('admin-error'), '');
   show($('admin-ok'), '');
+}
+
+async function doGrant(u, input, form) {
+  clearNotes();
   const tokens = parseInt(input.value, 10);
   if (!Number.isInteger(tokens) || tokens <= 0) {
     show($('admin-error'), 'Enter a positive whole number of tokens.');
@@ -60,45 +80,18 @@ async function doGrant(u, input, form) {
     return;
   }
   const btn = form.querySelector('button');
-  btn.disabled = true;
-  try {
-    await api('POST', `/admin/users/${u.id}/grant`, { tokens });
-    show($('admin-ok'), `Granted ${fmtNum(tokens)} tokens to ${u.username}.`);
-    await load();
-    refreshBalance();
-  } catch (e) {
-    show($('admin-error'), errorText(e));
-    btn.disabled = false;
-  }
+  if (await act(btn, `/admin/users/${u.id}/grant`, { tokens }, `Granted ${fmtNum(tokens)} tokens to ${u.username}.`)) refreshBalance();
 }
 
 async function doDisable(u, btn) {
-  show($('admin-error'), '');
-  show($('admin-ok'), '');
+  clearNotes();
   if (!(await confirmDialog(`Disable ${u.username}? They are signed out everywhere and can no longer log in.`, 'Disable'))) return;
-  btn.disabled = true;
-  try {
-    await api('POST', `/admin/users/${u.id}/disable`);
-    show($('admin-ok'), `${u.username} was disabled.`);
-    await load();
-  } catch (e) {
-    show($('admin-error'), errorText(e));
-    btn.disabled = false;
-  }
+  await act(btn, `/admin/users/${u.id}/disable`, undefined, `${u.username} was disabled.`);
 }
 
 async function doEnable(u, btn) {
-  show($('admin-error'), '');
-  show($('admin-ok'), '');
-  btn.disabled = true;
-  try {
-    await api('POST', `/admin/users/${u.id}/enable`);
-    show($('admin-ok'), `${u.username} can log in again.`);
-    await load();
-  } catch (e) {
-    show($('admin-error'), errorText(e));
-    btn.disabled = false;
-  }
+  clearNotes();
+  await act(btn, `/admin/users/${u.id}/enable`, undefined, `${u.username} can log in again.`);
 }
 
 $('prev-page').addEventListener('click', () => { page--; load(); });
