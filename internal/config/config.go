@@ -12,6 +12,7 @@ import (
 	"github.com/gogf/gf/v2/frame/g"
 
 	"gptbot/internal/library/ratelimit"
+	"gptbot/internal/library/sessionstore"
 )
 
 // Session configures gptbot's session handling.
@@ -107,6 +108,9 @@ func (c *Config) validate() error {
 	}
 	if err := validatePprofAddress(c.Debug.PprofAddress); err != nil {
 		return err
+	}
+	if err := sessionstore.CheckPrefix(c.Session.Prefix); err != nil {
+		return gerror.Wrap(err, "config: session.prefix")
 	}
 	s := c.Session
 	switch {

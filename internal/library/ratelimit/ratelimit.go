@@ -8,8 +8,6 @@ package ratelimit
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -72,8 +70,7 @@ type Limiter struct {
 }
 
 // New returns a Limiter on client. keyPrefix namespaces the keys (e.g.
-// "gptbot:rl:"); redis_rate itself always prepends "rate:", so a decision for
-// policy "chat" and key "42" lives at "rate:<keyPrefix>chat:42".
+// "gptbot:rl:"); keys.go has the layout.
 func New(client redis.UniversalClient, keyPrefix string) *Limiter {
 	return &Limiter{client: client, rl: redis_rate.NewLimiter(client), prefix: keyPrefix}
 }
@@ -91,7 +88,7 @@ func (l *Limiter) AllowN(ctx context.Context, p Policy, key string, n int) (Deci
 	if n <= 0 {
 		return Decision{}, fmt.Errorf("ratelimit: n must be > 0, got %d", n)
 	}
-	res, err := l.rl.AllowN(ctx, l.redisKey(p, key), p.limit(), n)
+	res, err := l.rl.AllowN(ctx, l.bucketName(p, key), p.limit(), n)
 	if err != nil {
 		return Decision{}, fmt.Errorf("ratelimit: policy %q: %w", p.Name, err)
 	}
@@ -110,23 +107,10 @@ func (l *Limiter) AllowN(ctx context.Context, p Policy, key string, n int) (Deci
 
 // Reset forgets everything spent of p's budget for key (tests, admin).
 func (l *Limiter) Reset(ctx context.Context, p Policy, key string) error {
-	if err := l.rl.Reset(ctx, l.redisKey(p, key)); err != nil {
+	if err := l.rl.Reset(ctx, l.bucketName(p, key)); err != nil {
 		return fmt.Errorf("ratelimit: reset policy %q: %w", p.Name, err)
 	}
 	return nil
-}
-
-// maxRawKey bounds how much of a caller-supplied key (a username typed at the
-// login form, say) reaches Redis verbatim; longer keys are hashed so nobody
-// can make us store kilobyte-sized key names.
-const maxRawKey = 64
-
-func (l *Limiter) redisKey(p Policy, key string) string {
-	if len(key) > maxRawKey {
-		sum := sha256.Sum256([]byte(key))
-		key = "sha256:" + hex.EncodeToString(sum[:])
-	}
-	return l.prefix + p.Name + ":" + key
 }
 
 // Peek reports the budget left under p for key without spending any of it
@@ -136,7 +120,7 @@ func (l *Limiter) Peek(ctx context.Context, p Policy, key string) (Decision, err
 	if err := p.Validate(); err != nil {
 		return Decision{}, err
 	}
-	res, err := l.rl.AllowN(ctx, l.redisKey(p, key), p.limit(), 0)
+	res, err := l.rl.AllowN(ctx, l.bucketName(p, key), p.limit(), 0)
 	if err != nil {
 		return Decision{}, fmt.Errorf("ratelimit: policy %q: %w", p.Name, err)
 	}

@@ -7,9 +7,6 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// redisRatePrefix is what redis_rate prepends to every key it stores.
-const redisRatePrefix = "rate:"
-
 // refundScript gives n requests back to a GCRA key that redis_rate keeps:
 // the key holds the theoretical arrival time (TAT) in seconds since
 // 2017-01-01 by the Redis clock, and every spent request pushed it one
@@ -19,10 +16,12 @@ const redisRatePrefix = "rate:"
 //
 // The TAT never moves before now (a refund cannot grant more than the whole
 // budget), and a key whose budget is whole again is deleted.
+//
+// KEYS: the budget's key (bucketKey). ARGV: emission interval in seconds,
+// requests to give back.
 var refundScript = redis.NewScript(`
-local key = KEYS[1]
 local give_back = tonumber(ARGV[1]) * tonumber(ARGV[2])
-local tat = redis.call("GET", key)
+local tat = redis.call("GET", KEYS[1])
 if not tat then
   return 0
 end
@@ -30,9 +29,9 @@ local t = redis.call("TIME")
 local now = (t[1] - 1483228800) + (t[2] / 1000000)
 local new_tat = tonumber(tat) - give_back
 if new_tat <= now then
-  redis.call("DEL", key)
+  redis.call("DEL", KEYS[1])
 else
-  redis.call("SET", key, new_tat, "EX", math.ceil(new_tat - now))
+  redis.call("SET", KEYS[1], new_tat, "EX", math.ceil(new_tat - now))
 end
 return 1
 `)
@@ -49,7 +48,7 @@ func (l *Limiter) Refund(ctx context.Context, p Policy, key string, n int) error
 		return fmt.Errorf("ratelimit: refund must be > 0, got %d", n)
 	}
 	interval := p.Period.Seconds() / float64(p.Limit)
-	if err := refundScript.Run(ctx, l.client, []string{redisRatePrefix + l.redisKey(p, key)}, interval, n).Err(); err != nil {
+	if err := refundScript.Run(ctx, l.client, []string{l.bucketKey(p, key)}, interval, n).Err(); err != nil {
 		return fmt.Errorf("ratelimit: refund policy %q: %w", p.Name, err)
 	}
 	return nil

@@ -20,13 +20,39 @@ var IDLen = base64.RawURLEncoding.EncodedLen(idBytes)
 // source fails, in which case no id is safe to hand out.
 func NewID() string {
 	b := make([]byte, idBytes)
-	if _, err := rand.Read(b); err != nil {
-		panic("sessionstore: crypto/rand failed: " + err.Error())
-	}
+	mustRead(b)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// IDFunc has the shape gsession.Session.SetIdFunc wants.
+// NewUserID returns a fresh id for a session of user uid: a random id drawn
+// again until its handle starts with the user's hash tag (keys.go), so the
+// session's key, in the user's Cluster slot, follows from the cookie alone.
+// The id stays uniformly random among ids with that handle prefix, which
+// costs tagBits of its 256 bits of entropy and no visible structure: the
+// prefix is one of a hash, and the user id is not in it.
+func NewUserID(uid int64) string {
+	want := userTag(uid)
+	const batch = 64 // ids per read of the random source
+	buf := make([]byte, idBytes*batch)
+	for {
+		mustRead(buf)
+		for i := 0; i < batch; i++ {
+			id := base64.RawURLEncoding.EncodeToString(buf[i*idBytes : (i+1)*idBytes])
+			if handleTag(Handle(id)) == want {
+				return id
+			}
+		}
+	}
+}
+
+func mustRead(b []byte) {
+	if _, err := rand.Read(b); err != nil {
+		panic("sessionstore: crypto/rand failed: " + err.Error())
+	}
+}
+
+// IDFunc has the shape gsession.Session.SetIdFunc wants. It names fresh
+// sessions, which are never stored: a login replaces them with NewUserID.
 func IDFunc(time.Duration) string { return NewID() }
 
 // ValidID reports whether s has the shape of an id this server issues, so

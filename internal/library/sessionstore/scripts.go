@@ -3,16 +3,18 @@ package sessionstore
 // Lua scripts make each multi-key change atomic. Every script that writes a
 // session first checks it still exists: GoFrame writes sessions back after
 // the response, and a slow request must never resurrect a session that a
-// concurrent logout or revoke deleted.
+// concurrent logout or revoke deleted. Every key comes in KEYS, built by
+// keys.go, all with one user's hash tag.
 
 // KEYS: session, user index. ARGV: uid, now ms, absolute expiry ms, ip, ua,
-// data json, idle ms, handle, index ttl ms, index prune-before ms.
+// data json, idle ms, handle, index ttl ms, index prune bound ('(' and the
+// oldest creation ms still alive).
 const luaCreate = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'uid', ARGV[1], 'created', ARGV[2], 'seen', ARGV[2],
   'abs', ARGV[3], 'ip', ARGV[4], 'ua', ARGV[5], 'data', ARGV[6])
 redis.call('PEXPIRE', KEYS[1], ARGV[7])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[10])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[10])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[8])
 redis.call('PEXPIRE', KEYS[2], ARGV[9])
 return 1
@@ -32,23 +34,30 @@ redis.call('PEXPIRE', KEYS[1], ttl)
 return 1
 `
 
-// KEYS: session. ARGV: key prefix, handle. Deletes the session and its entry
-// in its user's index.
+// KEYS: session, its user's index. ARGV: handle, uid. Deletes the session
+// and its entry in the index if the session still belongs to uid (the
+// caller read the uid from it just before).
 const luaDestroy = `
-local uid = redis.call('HGET', KEYS[1], 'uid')
-local n = redis.call('DEL', KEYS[1])
-if uid then redis.call('ZREM', ARGV[1] .. 'u:' .. uid .. ':s', ARGV[2]) end
-return n
+if redis.call('HGET', KEYS[1], 'uid') ~= ARGV[2] then return 0 end
+redis.call('ZREM', KEYS[2], ARGV[1])
+return redis.call('DEL', KEYS[1])
 `
 
-// KEYS: user index. ARGV: key prefix, handle to keep (” for none).
+// KEYS: user index, then the sessions to delete. ARGV: handle to keep (empty
+// for none), then the handles of those sessions. The caller read the
+// handles from the index just before; if the index now holds a handle it
+// was not given (a login in between), nothing is deleted and -1 tells it to
+// read again, so all of a user's sessions go at once or none does.
 const luaDestroyAll = `
-local n = 0
+local given = {}
+for i = 2, #ARGV do given[ARGV[i]] = true end
 for _, h in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  if h ~= ARGV[2] then
-    n = n + redis.call('DEL', ARGV[1] .. 's:' .. h)
-    redis.call('ZREM', KEYS[1], h)
-  end
+  if h ~= ARGV[1] and not given[h] then return -1 end
+end
+local n = 0
+for i = 2, #KEYS do
+  n = n + redis.call('DEL', KEYS[i])
+  redis.call('ZREM', KEYS[1], ARGV[i])
 end
 return n
 `
@@ -61,17 +70,18 @@ redis.call('ZREM', KEYS[1], ARGV[1])
 return redis.call('DEL', KEYS[2])
 `
 
-// KEYS: user index. ARGV: key prefix, now ms. Returns live sessions as
-// flat arrays and drops index entries whose session is gone.
+// KEYS: user index, then the sessions its handles name. ARGV: now ms, then
+// those handles. Returns the live ones as flat arrays and drops index
+// entries whose session is gone (a handle is never reused, so a missing
+// session never comes back).
 const luaList = `
 local out = {}
-for _, h in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  local k = ARGV[1] .. 's:' .. h
-  local v = redis.call('HMGET', k, 'created', 'seen', 'ip', 'ua', 'abs')
-  if not v[1] or not v[5] or tonumber(v[5]) <= tonumber(ARGV[2]) then
-    redis.call('ZREM', KEYS[1], h)
+for i = 2, #KEYS do
+  local v = redis.call('HMGET', KEYS[i], 'created', 'seen', 'ip', 'ua', 'abs')
+  if not v[1] or not v[5] or tonumber(v[5]) <= tonumber(ARGV[1]) then
+    redis.call('ZREM', KEYS[1], ARGV[i])
   else
-    table.insert(out, {h, v[1], v[2] or v[1], v[3] or '', v[4] or ''})
+    table.insert(out, {ARGV[i], v[1], v[2] or v[1], v[3] or '', v[4] or ''})
   end
 end
 return out

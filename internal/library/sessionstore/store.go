@@ -4,7 +4,9 @@
 // session is a Redis hash (user id, times, client, small data) keyed by the
 // SHA-256 of its id; writes never resurrect a deleted session; the idle
 // timeout slides while the absolute timeout is enforced here; and a per-user
-// index (a sorted set of handles) backs device lists and revocation.
+// index (a sorted set of handles) backs device lists and revocation. The
+// key layout, which lets the same scripts run on a Redis Cluster, is in
+// keys.go.
 package sessionstore
 
 import (
@@ -89,11 +91,6 @@ type Info struct {
 	UserAgent  string
 }
 
-func (s *Store) sessionKey(handle string) string { return s.cfg.Prefix + "s:" + handle }
-func (s *Store) indexKey(uid int64) string {
-	return s.cfg.Prefix + "u:" + strconv.FormatInt(uid, 10) + ":s"
-}
-
 func (s *Store) timed(op string, fn func() error) error {
 	start := time.Now()
 	err := fn()
@@ -101,25 +98,29 @@ func (s *Store) timed(op string, fn func() error) error {
 	return err
 }
 
-// Create stores a new session under a fresh id. An error means the session
-// does not exist and the caller must not report a login.
+// Create stores a new session under a fresh id from NewUserID(rec.UserID).
+// An error means the session does not exist and the caller must not report
+// a login.
 func (s *Store) Create(ctx context.Context, id string, rec Record) error {
 	if !ValidID(id) {
 		return gerror.New("sessionstore: refusing to create a session with a malformed id")
+	}
+	handle := Handle(id)
+	if rec.UserID <= 0 || handleTag(handle) != userTag(rec.UserID) {
+		return gerror.New("sessionstore: refusing to create a session under an id not made for its user")
 	}
 	data, err := encodeData(rec.Data)
 	if err != nil {
 		return err
 	}
 	now := s.now()
-	handle := Handle(id)
 	return s.timed("create", func() error {
 		n, err := s.create.Run(ctx, s.rdb,
 			[]string{s.sessionKey(handle), s.indexKey(rec.UserID)},
 			rec.UserID, now.UnixMilli(), now.Add(s.cfg.Absolute).UnixMilli(),
 			truncate(rec.IP, 64), truncate(rec.UserAgent, 256), data,
 			s.cfg.Idle.Milliseconds(), handle, s.cfg.Absolute.Milliseconds(),
-			now.Add(-s.cfg.Absolute).UnixMilli(),
+			"("+strconv.FormatInt(now.Add(-s.cfg.Absolute).UnixMilli(), 10),
 		).Int()
 		if err != nil {
 			return gerror.Wrap(err, "sessionstore: create")
@@ -136,12 +137,8 @@ func (s *Store) Create(ctx context.Context, id string, rec Record) error {
 // pre-login id is worthless afterwards.
 func (s *Store) Regenerate(ctx context.Context, oldID, newID string, rec Record) error {
 	return s.timed("regenerate", func() error {
-		if ValidID(oldID) {
-			handle := Handle(oldID)
-			err := s.destroy.Run(ctx, s.rdb, []string{s.sessionKey(handle)}, s.cfg.Prefix, handle).Err()
-			if err != nil && err != redis.Nil {
-				return gerror.Wrap(err, "sessionstore: regenerate: delete old")
-			}
+		if err := s.destroyID(ctx, oldID); err != nil {
+			return gerror.Wrap(err, "sessionstore: regenerate: delete old")
 		}
 		return s.Create(ctx, newID, rec)
 	})
@@ -188,6 +185,9 @@ func (s *Store) Load(ctx context.Context, id string) (map[string]any, error) {
 // is not nil, replaces the session's small data. A deleted session stays
 // deleted: Touch reports false and writes nothing.
 func (s *Store) Touch(ctx context.Context, id string, data map[string]any) (bool, error) {
+	if !ValidID(id) {
+		return false, nil
+	}
 	write, encoded := "0", ""
 	if data != nil {
 		clean := make(map[string]any, len(data))
@@ -221,40 +221,78 @@ func (s *Store) Touch(ctx context.Context, id string, data map[string]any) (bool
 
 // Destroy deletes a session and its index entry.
 func (s *Store) Destroy(ctx context.Context, id string) error {
-	return s.DestroyHandle(ctx, Handle(id))
-}
-
-// DestroyHandle deletes the session a handle names.
-func (s *Store) DestroyHandle(ctx context.Context, handle string) error {
 	return s.timed("destroy", func() error {
-		err := s.destroy.Run(ctx, s.rdb, []string{s.sessionKey(handle)}, s.cfg.Prefix, handle).Err()
-		if err != nil && err != redis.Nil {
+		if err := s.destroyID(ctx, id); err != nil {
 			return gerror.Wrap(err, "sessionstore: destroy")
 		}
 		return nil
 	})
 }
 
+// destroyID deletes the session id names, if any. The id does not say
+// whose it is, so the user (and with it the index key) is read first; the
+// script deletes only if the session still belongs to that user.
+func (s *Store) destroyID(ctx context.Context, id string) error {
+	if !ValidID(id) {
+		return nil
+	}
+	handle := Handle(id)
+	key := s.sessionKey(handle)
+	owner, err := s.rdb.HGet(ctx, key, "uid").Result()
+	if err == redis.Nil {
+		return nil // already gone; its index entry goes at the next list
+	}
+	if err != nil {
+		return err
+	}
+	uid, _ := strconv.ParseInt(owner, 10, 64)
+	if uid <= 0 || userTag(uid) != handleTag(handle) {
+		return s.rdb.Del(ctx, key).Err() // not written by Create: no index entry
+	}
+	return s.destroy.Run(ctx, s.rdb, []string{key, s.indexKey(uid)}, handle, uid).Err()
+}
+
+// destroyUserAttempts bounds how often DestroyUser reads the index again
+// because a login of the same user slipped in between its two steps.
+const destroyUserAttempts = 5
+
 // DestroyUser deletes every session of a user except the one with handle
-// keep ("" keeps none) and returns how many it deleted.
+// keep ("" keeps none) and returns how many it deleted. It reads the
+// user's index, then deletes in one script that first checks the index
+// holds nothing else, so every session the user has at that moment goes.
 func (s *Store) DestroyUser(ctx context.Context, uid int64, keep string) (int, error) {
 	var n int
 	err := s.timed("destroy", func() error {
-		var err error
-		n, err = s.destroyA.Run(ctx, s.rdb, []string{s.indexKey(uid)}, s.cfg.Prefix, keep).Int()
-		if err != nil {
-			return gerror.Wrap(err, "sessionstore: destroy user sessions")
+		for range destroyUserAttempts {
+			handles, err := s.rdb.ZRange(ctx, s.indexKey(uid), 0, -1).Result()
+			if err != nil {
+				return gerror.Wrap(err, "sessionstore: destroy user sessions: read index")
+			}
+			keys := []string{s.indexKey(uid)}
+			args := []any{keep}
+			for _, h := range handles {
+				if h != keep {
+					keys = append(keys, s.sessionKey(h))
+					args = append(args, h)
+				}
+			}
+			if n, err = s.destroyA.Run(ctx, s.rdb, keys, args...).Int(); err != nil {
+				return gerror.Wrap(err, "sessionstore: destroy user sessions")
+			}
+			if n >= 0 {
+				return nil
+			}
 		}
-		return nil
+		return gerror.Newf("sessionstore: destroy user sessions: the index changed %d times in a row", destroyUserAttempts)
 	})
-	return n, err
+	return max(n, 0), err
 }
 
 // Revoke deletes the user's session with this handle; false when the user
 // has no such session (another user's handle included).
 func (s *Store) Revoke(ctx context.Context, uid int64, handle string) (bool, error) {
-	if !ValidHandle(handle) {
-		return false, nil
+	if !ValidHandle(handle) || handleTag(handle) != userTag(uid) {
+		return false, nil // not a handle any session of this user can have
 	}
 	var n int
 	err := s.timed("destroy", func() error {
@@ -268,11 +306,23 @@ func (s *Store) Revoke(ctx context.Context, uid int64, handle string) (bool, err
 	return n == 1, err
 }
 
-// List returns the user's live sessions, oldest first.
+// List returns the user's live sessions, oldest first. It reads the
+// user's index, then the sessions in one script; a session created in
+// between is not listed, as if it came after the list.
 func (s *Store) List(ctx context.Context, uid int64) ([]Info, error) {
 	var out []Info
 	err := s.timed("list", func() error {
-		res, err := s.list.Run(ctx, s.rdb, []string{s.indexKey(uid)}, s.cfg.Prefix, s.now().UnixMilli()).Slice()
+		handles, err := s.rdb.ZRange(ctx, s.indexKey(uid), 0, -1).Result()
+		if err != nil {
+			return gerror.Wrap(err, "sessionstore: list: read index")
+		}
+		keys := []string{s.indexKey(uid)}
+		args := []any{s.now().UnixMilli()}
+		for _, h := range handles {
+			keys = append(keys, s.sessionKey(h))
+			args = append(args, h)
+		}
+		res, err := s.list.Run(ctx, s.rdb, keys, args...).Slice()
 		if err != nil {
 			return gerror.Wrap(err, "sessionstore: list")
 		}

@@ -44,7 +44,7 @@ func TestNewIDShape(t *testing.T) {
 func TestSlowRequestCannotResurrectLoggedOutSession(t *testing.T) {
 	store, rdb := newStore(t, time.Hour, 24*time.Hour)
 	ctx := context.Background()
-	id := NewID()
+	id := NewUserID(7)
 	if err := store.Create(ctx, id, Record{UserID: 7}); err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestSlowRequestCannotResurrectLoggedOutSession(t *testing.T) {
 	unchanged := mgr.New(ctx, id)
 	_, _ = unchanged.Get(KeyUserID)
 	_ = unchanged.Close() // UpdateTTL path
-	if n := rdb.Exists(ctx, "t:s:"+Handle(id)).Val(); n != 0 {
+	if n := rdb.Exists(ctx, store.sessionKey(Handle(id))).Val(); n != 0 {
 		t.Fatal("the logged-out session was written back")
 	}
 	if v, _ := mgr.New(ctx, id).Get(KeyUserID); v != nil {
@@ -77,7 +77,7 @@ func TestSlowRequestCannotResurrectLoggedOutSession(t *testing.T) {
 func TestManyConcurrentWritersAndOneLogout(t *testing.T) {
 	store, rdb := newStore(t, time.Hour, 24*time.Hour)
 	ctx := context.Background()
-	id := NewID()
+	id := NewUserID(9)
 	if err := store.Create(ctx, id, Record{UserID: 9}); err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestManyConcurrentWritersAndOneLogout(t *testing.T) {
 	}
 	close(release)
 	wg.Wait()
-	if n := rdb.Exists(ctx, "t:s:"+Handle(id)).Val(); n != 0 {
+	if n := rdb.Exists(ctx, store.sessionKey(Handle(id))).Val(); n != 0 {
 		t.Fatal("a concurrent writer resurrected the session")
 	}
 }
@@ -111,13 +111,13 @@ func TestManyConcurrentWritersAndOneLogout(t *testing.T) {
 func TestTouchSlidesButNeverPastAbsolute(t *testing.T) {
 	store, rdb := newStore(t, 10*time.Second, time.Minute)
 	ctx := context.Background()
-	id := NewID()
+	id := NewUserID(1)
 	now := time.Now()
 	store.now = func() time.Time { return now }
 	if err := store.Create(ctx, id, Record{UserID: 1}); err != nil {
 		t.Fatal(err)
 	}
-	key := "t:s:" + Handle(id)
+	key := store.sessionKey(Handle(id))
 	store.now = func() time.Time { return now.Add(55 * time.Second) }
 	if ok, err := store.Touch(ctx, id, nil); !ok || err != nil {
 		t.Fatalf("touch: %v %v", ok, err)
@@ -137,7 +137,7 @@ func TestTouchSlidesButNeverPastAbsolute(t *testing.T) {
 func TestListRevokeAndIndexHygiene(t *testing.T) {
 	store, rdb := newStore(t, time.Hour, 24*time.Hour)
 	ctx := context.Background()
-	a, b, other := NewID(), NewID(), NewID()
+	a, b, other := NewUserID(1), NewUserID(1), NewUserID(2)
 	for _, c := range []struct {
 		id  string
 		uid int64
@@ -160,11 +160,11 @@ func TestListRevokeAndIndexHygiene(t *testing.T) {
 		t.Fatalf("cross-user revoke: %v %v", ok, err)
 	}
 	// A session that expired by TTL disappears from the list and the index.
-	rdb.Del(ctx, "t:s:"+Handle(b))
+	rdb.Del(ctx, store.sessionKey(Handle(b)))
 	if list, _ = store.List(ctx, 1); len(list) != 1 || list[0].Handle != Handle(a) {
 		t.Fatalf("dead session listed: %+v", list)
 	}
-	if n := rdb.ZCard(ctx, "t:u:1:s").Val(); n != 1 {
+	if n := rdb.ZCard(ctx, store.indexKey(1)).Val(); n != 1 {
 		t.Fatalf("index keeps %d entries", n)
 	}
 	if n, err := store.DestroyUser(ctx, 1, ""); n != 1 || err != nil {
@@ -181,7 +181,7 @@ func TestCreateFailsWhenRedisIsDown(t *testing.T) {
 	defer rdb.Close()
 	store := New(rdb, Config{Prefix: "t:", Idle: time.Hour, Absolute: 2 * time.Hour}, nil)
 	rs.Stop()
-	if err := store.Create(context.Background(), NewID(), Record{UserID: 1}); err == nil {
+	if err := store.Create(context.Background(), NewUserID(1), Record{UserID: 1}); err == nil {
 		t.Fatal("create reported success with Redis down")
 	}
 	if _, err := store.Load(context.Background(), NewID()); err == nil {
@@ -194,7 +194,7 @@ func TestCreateFailsWhenRedisIsDown(t *testing.T) {
 func BenchmarkLoadAndTouch(b *testing.B) {
 	store, _ := newStore(b, time.Hour, 24*time.Hour)
 	ctx := context.Background()
-	id := NewID()
+	id := NewUserID(1)
 	if err := store.Create(ctx, id, Record{UserID: 1, Data: map[string]any{"authAt": 1}}); err != nil {
 		b.Fatal(err)
 	}
@@ -216,10 +216,18 @@ func BenchmarkNewID(b *testing.B) {
 	}
 }
 
+// A login draws ids until one has its user's tag (keys.go).
+func BenchmarkNewUserID(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = NewUserID(42)
+	}
+}
+
 func TestDataRoundTripKeepsNumbersExact(t *testing.T) {
 	store, _ := newStore(t, time.Hour, 24*time.Hour)
 	ctx := context.Background()
-	id := NewID()
+	id := NewUserID(3)
 	if err := store.Create(ctx, id, Record{UserID: 3, Data: map[string]any{"authAt": int64(1763883000), "big": int64(9007199254740993)}}); err != nil {
 		t.Fatal(err)
 	}

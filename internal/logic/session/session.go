@@ -111,7 +111,7 @@ func (s *sSession) currentId(r *ghttp.Request) string {
 // reported as logged in, when the session does not reach Redis.
 func (s *sSession) Start(ctx context.Context, uid int64) error {
 	r := g.RequestFromCtx(ctx)
-	id := sessionstore.NewID()
+	id := sessionstore.NewUserID(uid)
 	err := s.store.Regenerate(ctx, s.currentId(r), id, sessionstore.Record{
 		UserID:    uid,
 		IP:        s.ips.ClientIP(r.Request),
