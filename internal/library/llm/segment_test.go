@@ -127,7 +127,6 @@ func TestCountTextIsLinearOnLongPieces(t *testing.T) {
 			var cut string
 			cpu := cpuTime(t, func() {
 				n = CountText(model, text)
-				CountMessages(model, msgs)
 				TrimToWindow(model, "", msgs, 1<<20, 100)
 				cut = TruncateText(model, text, 1000)
 			})
