@@ -28,18 +28,20 @@ func NewID() string {
 // again until its handle starts with the user's hash tag (keys.go), so the
 // session's key, in the user's Cluster slot, follows from the cookie alone.
 // The id stays uniformly random among ids with that handle prefix, which
-// costs tagBits of its 256 bits of entropy and no visible structure: the
-// prefix is one of a hash, and the user id is not in it.
+// costs 8 of its 256 bits of entropy and leaves no visible structure: the
+// prefix is one of a hash, and the user id is not in the id.
 func NewUserID(uid int64) string {
-	want := userTag(uid)
+	want := userTagByte(uid)
 	const batch = 64 // ids per read of the random source
 	buf := make([]byte, idBytes*batch)
+	enc := make([]byte, IDLen)
 	for {
 		mustRead(buf)
 		for i := 0; i < batch; i++ {
-			id := base64.RawURLEncoding.EncodeToString(buf[i*idBytes : (i+1)*idBytes])
-			if handleTag(Handle(id)) == want {
-				return id
+			base64.RawURLEncoding.Encode(enc, buf[i*idBytes:(i+1)*idBytes])
+			// The handle is the hex SHA-256: its tag is the first byte.
+			if sum := sha256.Sum256(enc); sum[0] == want {
+				return string(enc)
 			}
 		}
 	}
