@@ -181,7 +181,7 @@ func (c *Controller) user(r *ghttp.Request) *entity.Users {
 		_ = service.Session().End(ctx)
 		return nil
 	}
-	if u.Disabled != 0 {
+	if u.Disabled {
 		_, _ = service.Session().RevokeUser(ctx, uid)
 		_ = service.Session().End(ctx)
 		return nil

@@ -274,7 +274,7 @@ func messageView(m *entity.Messages) model.MessageView {
 	return model.MessageView{
 		Id: int64(m.Id), Role: m.Role, Content: m.Content, Status: m.Status, Model: m.Model,
 		PromptTokens: m.PromptTokens, CompletionTokens: m.CompletionTokens, ChargedTokens: m.ChargedTokens,
-		Estimated: m.Estimated != 0, FinishReason: m.FinishReason, Error: m.Error, CreatedAt: m.CreatedAt,
+		Estimated: m.Estimated, FinishReason: m.FinishReason, Error: m.Error, CreatedAt: m.CreatedAt,
 	}
 }
 

@@ -35,7 +35,7 @@ func (s *sMiddleware) Auth(r *ghttp.Request) {
 		fail(r, err)
 		return
 	}
-	if u.Disabled != 0 {
+	if u.Disabled {
 		_, _ = service.Session().RevokeUser(ctx, uid)
 		_ = service.Session().End(ctx)
 		fail(r, httperr.New(httperr.Forbidden, "this account is disabled"))

@@ -137,7 +137,7 @@ func (s *sUser) Authenticate(ctx context.Context, username, plainPassword string
 	if err != nil {
 		return nil, err
 	}
-	if u.Disabled != 0 {
+	if u.Disabled {
 		return nil, httperr.New(httperr.Forbidden, "this account is disabled")
 	}
 	return u, nil
@@ -318,7 +318,7 @@ func (s *sUser) updateKeepingAnAdmin(ctx context.Context, id int64, data do.User
 
 // AdminView is a user as administrators see it.
 func (s *sUser) AdminView(u *entity.Users) *model.AdminUserView {
-	return &model.AdminUserView{UserView: *s.View(u), Disabled: u.Disabled != 0}
+	return &model.AdminUserView{UserView: *s.View(u), Disabled: u.Disabled}
 }
 
 // View is the API's picture of a user.

@@ -10,8 +10,8 @@ import (
 
 // Conversations is the golang structure for table conversations.
 type Conversations struct {
-	Id           int         `json:"id"           orm:"id"            description:""` //
-	UserId       int         `json:"userId"       orm:"user_id"       description:""` //
+	Id           int64       `json:"id"           orm:"id"            description:""` //
+	UserId       int64       `json:"userId"       orm:"user_id"       description:""` //
 	Title        string      `json:"title"        orm:"title"         description:""` //
 	Model        string      `json:"model"        orm:"model"         description:""` //
 	SystemPrompt string      `json:"systemPrompt" orm:"system_prompt" description:""` //

@@ -10,8 +10,8 @@ import (
 
 // Messages is the golang structure for table messages.
 type Messages struct {
-	Id               int         `json:"id"               orm:"id"                description:""` //
-	ConversationId   int         `json:"conversationId"   orm:"conversation_id"   description:""` //
+	Id               int64       `json:"id"               orm:"id"                description:""` //
+	ConversationId   int64       `json:"conversationId"   orm:"conversation_id"   description:""` //
 	Role             string      `json:"role"             orm:"role"              description:""` //
 	Content          string      `json:"content"          orm:"content"           description:""` //
 	Status           string      `json:"status"           orm:"status"            description:""` //
@@ -20,7 +20,7 @@ type Messages struct {
 	CompletionTokens int64       `json:"completionTokens" orm:"completion_tokens" description:""` //
 	ReservedTokens   int64       `json:"reservedTokens"   orm:"reserved_tokens"   description:""` //
 	ChargedTokens    int64       `json:"chargedTokens"    orm:"charged_tokens"    description:""` //
-	Estimated        int         `json:"estimated"        orm:"estimated"         description:""` //
+	Estimated        bool        `json:"estimated"        orm:"estimated"         description:""` //
 	FinishReason     string      `json:"finishReason"     orm:"finish_reason"     description:""` //
 	Error            string      `json:"error"            orm:"error"             description:""` //
 	CreatedAt        *gtime.Time `json:"createdAt"        orm:"created_at"        description:""` //
