@@ -12,7 +12,7 @@ func (c *ControllerV1) Login(ctx context.Context, req *v1.LoginReq) (res *v1.Log
 	if err != nil {
 		return nil, err
 	}
-	if err = service.Session().Start(ctx, int64(u.Id)); err != nil {
+	if err = service.Session().Start(ctx, u.Id); err != nil {
 		return nil, err
 	}
 	return &v1.LoginRes{UserView: service.User().View(u)}, nil

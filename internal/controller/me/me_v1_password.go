@@ -9,7 +9,7 @@ import (
 
 func (c *ControllerV1) Password(ctx context.Context, req *v1.PasswordReq) (res *v1.PasswordRes, err error) {
 	u := service.User().Current(ctx)
-	if err = service.User().ChangePassword(ctx, int64(u.Id), req.OldPassword, req.NewPassword); err != nil {
+	if err = service.User().ChangePassword(ctx, u.Id, req.OldPassword, req.NewPassword); err != nil {
 		return nil, err
 	}
 	revoked, err := service.Session().Rotate(ctx)

@@ -8,7 +8,7 @@ import (
 )
 
 func (c *ControllerV1) Get(ctx context.Context, req *v1.GetReq) (res *v1.GetRes, err error) {
-	report, err := service.Quota().Usage(ctx, int64(service.User().Current(ctx).Id), req.Days)
+	report, err := service.Quota().Usage(ctx, service.User().Current(ctx).Id, req.Days)
 	if err != nil {
 		return nil, err
 	}

@@ -53,7 +53,7 @@ func (s *sAdmin) Grant(ctx context.Context, id, tokens int64) (*model.AdminUserV
 // the last enabled administrator (the user service refuses it atomically):
 // nobody could undo either from the API.
 func (s *sAdmin) Disable(ctx context.Context, id int64) (*model.AdminUserView, int, error) {
-	if admin := service.User().Current(ctx); admin != nil && int64(admin.Id) == id {
+	if admin := service.User().Current(ctx); admin != nil && admin.Id == id {
 		return nil, 0, httperr.New(httperr.Conflict, "you cannot disable your own account")
 	}
 	u, err := service.User().SetDisabled(ctx, id, true)

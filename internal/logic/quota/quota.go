@@ -101,7 +101,7 @@ func (s *sQuota) Reserve(ctx context.Context, uid, minimum, want int64) (int64, 
 func (s *sQuota) RecordReservation(ctx context.Context, uid, messageId int64, modelId string, reserved int64) error {
 	_, err := dao.UsageLedger.Ctx(ctx).Data(do.UsageLedger{
 		UserId: uid, Kind: consts.LedgerCharge, Tokens: reserved, Model: modelId,
-		PromptTokens: 0, CompletionTokens: 0, Estimated: 1, MessageId: messageId, Note: noteReserve,
+		PromptTokens: 0, CompletionTokens: 0, Estimated: true, MessageId: messageId, Note: noteReserve,
 	}).Insert()
 	return gerror.Wrap(err, "record reservation")
 }
@@ -136,7 +136,7 @@ func (s *sQuota) Settle(ctx context.Context, st model.Settlement) (charged int64
 	}
 	row := do.UsageLedger{
 		UserId: st.UserId, Model: st.Model, PromptTokens: prompt, CompletionTokens: completion,
-		Estimated: boolInt(st.Estimated), MessageId: st.MessageId, Note: noteSettle,
+		Estimated: st.Estimated, MessageId: st.MessageId, Note: noteSettle,
 	}
 	ucols := dao.Users.Columns()
 	switch {
@@ -299,11 +299,4 @@ func (s *sQuota) Usage(ctx context.Context, uid int64, days int) (*model.UsageRe
 	}
 	report.Balance = balance
 	return report, nil
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

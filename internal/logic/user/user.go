@@ -60,7 +60,7 @@ func (s *sUser) Create(ctx context.Context, username, plainPassword, role string
 			PasswordHash: hash,
 			Role:         role,
 			TokenBalance: s.newUserTokens,
-			Disabled:     0,
+			Disabled:     false,
 		}).InsertAndGetId()
 		if err != nil {
 			return gerror.Wrap(err, "insert user")
@@ -241,9 +241,9 @@ func (s *sUser) List(ctx context.Context, page, size int) ([]entity.Users, int, 
 // disabled (409): nobody could undo it from the API.
 func (s *sUser) SetDisabled(ctx context.Context, id int64, disabled bool) (*entity.Users, error) {
 	if !disabled {
-		return s.update(ctx, id, do.Users{Disabled: 0})
+		return s.update(ctx, id, do.Users{Disabled: false})
 	}
-	return s.updateKeepingAnAdmin(ctx, id, do.Users{Disabled: 1},
+	return s.updateKeepingAnAdmin(ctx, id, do.Users{Disabled: true},
 		"the last enabled administrator cannot be disabled")
 }
 
@@ -293,7 +293,7 @@ func (s *sUser) updateKeepingAnAdmin(ctx context.Context, id int64, data do.User
 			return gerror.Wrap(err, "lock administrators")
 		}
 		otherAdmin := dao.Users.Ctx(ctx).Fields(cols.Id).
-			Where(do.Users{Role: consts.RoleAdmin, Disabled: 0}).WhereNot(cols.Id, id)
+			Where(do.Users{Role: consts.RoleAdmin, Disabled: false}).WhereNot(cols.Id, id)
 		res, err := dao.Users.Ctx(ctx).Data(data).Where(do.Users{Id: id}).
 			Where(fmt.Sprintf("(%s <> ? OR %s <> 0 OR EXISTS ?)", cols.Role, cols.Disabled), consts.RoleAdmin, otherAdmin).
 			Update()
@@ -324,7 +324,7 @@ func (s *sUser) AdminView(u *entity.Users) *model.AdminUserView {
 // View is the API's picture of a user.
 func (s *sUser) View(u *entity.Users) *model.UserView {
 	return &model.UserView{
-		Id: int64(u.Id), Username: u.Username, Role: u.Role,
+		Id: u.Id, Username: u.Username, Role: u.Role,
 		TokenBalance: u.TokenBalance, CreatedAt: u.CreatedAt,
 	}
 }
