@@ -48,9 +48,9 @@ var userCreate = &gcmd.Command{
 		if err = openDatabase(ctx, cfg); err != nil {
 			return err
 		}
-		role := consts.RoleUser
+		role := consts.AccountRoleUser
 		if hasOpt(p, "admin") {
-			role = consts.RoleAdmin
+			role = consts.AccountRoleAdmin
 		}
 		u, err := service.User().Create(ctx, req.Username, req.Password, role)
 		if err != nil {
@@ -116,9 +116,9 @@ var userPromote = &gcmd.Command{
 		{Name: "demote", Orphan: true, Brief: "make the account an ordinary user instead"},
 	},
 	Func: func(ctx context.Context, p *gcmd.Parser) error {
-		role := consts.RoleAdmin
+		role := consts.AccountRoleAdmin
 		if hasOpt(p, "demote") {
-			role = consts.RoleUser
+			role = consts.AccountRoleUser
 		}
 		u, err := cliUser(ctx, p)
 		if err != nil {

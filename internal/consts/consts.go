@@ -1,10 +1,11 @@
 // Package consts holds names shared across layers.
 package consts
 
-// User roles.
+// Account roles (users.role): what an account may do. Not to be confused with
+// the roles of chat messages (model.MessageRole*).
 const (
-	RoleUser  = "user"
-	RoleAdmin = "admin"
+	AccountRoleUser  = "user"
+	AccountRoleAdmin = "admin"
 )
 
 // Ledger entry kinds.

@@ -2,10 +2,12 @@ package model
 
 import "github.com/gogf/gf/v2/os/gtime"
 
-// Message roles and statuses (messages.role, messages.status).
+// Message roles (messages.role; the system prompt is sent to the model with
+// the system role, never stored as a message) and statuses (messages.status).
 const (
-	RoleUser      = "user"
-	RoleAssistant = "assistant"
+	MessageRoleUser      = "user"
+	MessageRoleAssistant = "assistant"
+	MessageRoleSystem    = "system"
 
 	MessageStreaming = "streaming" // a reply is being generated
 	MessageComplete  = "complete"

@@ -117,7 +117,7 @@ func (c *Controller) Admin(r *ghttp.Request) {
 		c.loginOrError(r)
 		return
 	}
-	if u.Role != consts.RoleAdmin {
+	if u.Role != consts.AccountRoleAdmin {
 		c.render(r, http.StatusForbidden, page{
 			Name: "error", Title: "Forbidden", User: u,
 			Message: "This page is for administrators only.",

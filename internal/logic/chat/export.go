@@ -48,7 +48,7 @@ func markdown(c *model.ConversationDetail) string {
 	}
 	for _, m := range c.Messages {
 		switch m.Role {
-		case model.RoleUser:
+		case model.MessageRoleUser:
 			b.WriteString("\n## You\n\n")
 		default:
 			fmt.Fprintf(&b, "\n## Assistant (%s)\n\n", m.Model)

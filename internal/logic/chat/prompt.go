@@ -17,9 +17,9 @@ import (
 // must not be able to make the server count a long message. The balance
 // is read again, atomically, when the reply is reserved.
 func (s *sChat) checkAffordable(ctx context.Context, uid int64, system, content string) error {
-	prompt := []llm.Message{{Role: model.RoleUser, Content: content}}
+	prompt := []llm.Message{{Role: model.MessageRoleUser, Content: content}}
 	if system != "" {
-		prompt = append(prompt, llm.Message{Role: "system", Content: system})
+		prompt = append(prompt, llm.Message{Role: model.MessageRoleSystem, Content: system})
 	}
 	least := int64(llm.MinPromptTokens(prompt)) + 1
 	balance, err := service.Quota().Balance(ctx, uid)

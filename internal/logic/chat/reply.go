@@ -108,18 +108,18 @@ func (s *sChat) reply(ctx context.Context, uid int64, in model.ChatInput, regene
 	}
 	var replace *entity.Messages
 	if regenerate {
-		if n := len(history); n > 0 && history[n-1].Role == model.RoleAssistant {
+		if n := len(history); n > 0 && history[n-1].Role == model.MessageRoleAssistant {
 			replace = &history[n-1]
 			history = history[:n-1]
 		}
-		if n := len(history); n == 0 || history[n-1].Role != model.RoleUser {
+		if n := len(history); n == 0 || history[n-1].Role != model.MessageRoleUser {
 			return nil, httperr.New(httperr.Conflict, "there is no reply to regenerate in this conversation")
 		}
 		t.userMessageId = int64(history[len(history)-1].Id)
 	}
 	msgs := contextMessages(history)
 	if !regenerate {
-		msgs = append(msgs, llm.Message{Role: model.RoleUser, Content: in.Content})
+		msgs = append(msgs, llm.Message{Role: model.MessageRoleUser, Content: in.Content})
 	}
 	var tokens int // counted once, while trimming
 	t.prompt, tokens = llm.TrimToWindow(mdl.Id, conv.SystemPrompt, msgs, mdl.ContextWindow, mdl.MaxCompletionTokens)
@@ -145,10 +145,10 @@ func contextMessages(history []entity.Messages) []llm.Message {
 	out := make([]llm.Message, 0, len(history)+1)
 	for _, m := range history {
 		switch {
-		case m.Role == model.RoleUser:
-			out = append(out, llm.Message{Role: model.RoleUser, Content: m.Content})
+		case m.Role == model.MessageRoleUser:
+			out = append(out, llm.Message{Role: model.MessageRoleUser, Content: m.Content})
 		case m.Content != "" && (m.Status == model.MessageComplete || m.Status == model.MessageCancelled):
-			out = append(out, llm.Message{Role: model.RoleAssistant, Content: m.Content})
+			out = append(out, llm.Message{Role: model.MessageRoleAssistant, Content: m.Content})
 		}
 	}
 	return out
@@ -211,7 +211,7 @@ func (s *sChat) reserve(ctx context.Context, t *turn, conv *entity.Conversations
 			}
 		} else if t.userMessageId == 0 {
 			userMessageId, err = dao.Messages.Ctx(ctx).Data(do.Messages{
-				ConversationId: t.conversationId, Role: model.RoleUser, Content: content,
+				ConversationId: t.conversationId, Role: model.MessageRoleUser, Content: content,
 				Status: model.MessageComplete, Model: "",
 			}).InsertAndGetId()
 			if err != nil {
@@ -226,7 +226,7 @@ func (s *sChat) reserve(ctx context.Context, t *turn, conv *entity.Conversations
 			}
 		}
 		id, err := dao.Messages.Ctx(ctx).Data(do.Messages{
-			ConversationId: t.conversationId, Role: model.RoleAssistant, Content: "",
+			ConversationId: t.conversationId, Role: model.MessageRoleAssistant, Content: "",
 			Status: model.MessageStreaming, Model: t.model.Id, ReservedTokens: reserved,
 		}).InsertAndGetId()
 		if err != nil {
@@ -351,7 +351,7 @@ func (s *sChat) answer(ctx context.Context, t *turn, stream bool) (*model.ChatRe
 		return nil, httperr.Wrap(replyStatus(ctx, o.errCode), callErr, o.errMessage)
 	}
 	msg := model.MessageView{
-		Id: t.messageId, Role: model.RoleAssistant, Content: o.content, Status: o.status, Model: t.model.Id,
+		Id: t.messageId, Role: model.MessageRoleAssistant, Content: o.content, Status: o.status, Model: t.model.Id,
 		PromptTokens: usage.PromptTokens, CompletionTokens: usage.CompletionTokens, ChargedTokens: charged,
 		Estimated: usage.Estimated, FinishReason: o.finishReason,
 	}

@@ -48,7 +48,7 @@ func (s *sMiddleware) Auth(r *ghttp.Request) {
 // Admin requires the admin role (after Auth).
 func (s *sMiddleware) Admin(r *ghttp.Request) {
 	u := service.User().Current(r.Context())
-	if u == nil || u.Role != consts.RoleAdmin {
+	if u == nil || u.Role != consts.AccountRoleAdmin {
 		fail(r, httperr.New(httperr.Forbidden, "administrators only"))
 		return
 	}

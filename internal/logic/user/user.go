@@ -89,7 +89,7 @@ func (s *sUser) exists(ctx context.Context, key string) bool {
 
 // Register creates an ordinary account.
 func (s *sUser) Register(ctx context.Context, username, plainPassword string) (*entity.Users, error) {
-	return s.Create(ctx, username, plainPassword, consts.RoleUser)
+	return s.Create(ctx, username, plainPassword, consts.AccountRoleUser)
 }
 
 // usernameKey is how a username is looked up and limited: uniqueness, login
@@ -251,9 +251,9 @@ func (s *sUser) SetDisabled(ctx context.Context, id int64, disabled bool) (*enti
 // enabled administrator cannot be demoted (409).
 func (s *sUser) SetRole(ctx context.Context, id int64, role string) (*entity.Users, error) {
 	switch role {
-	case consts.RoleAdmin:
+	case consts.AccountRoleAdmin:
 		return s.update(ctx, id, do.Users{Role: role})
-	case consts.RoleUser:
+	case consts.AccountRoleUser:
 		return s.updateKeepingAnAdmin(ctx, id, do.Users{Role: role},
 			"the last enabled administrator cannot be demoted")
 	}
@@ -288,14 +288,14 @@ func (s *sUser) updateKeepingAnAdmin(ctx context.Context, id int64, data do.User
 	err := dao.Users.Transaction(ctx, func(ctx context.Context, tx gdb.TX) error {
 		_, err := dao.Users.Ctx(ctx).Unscoped().
 			Data(fmt.Sprintf("%s = %s", cols.Role, cols.Role)).
-			Where(do.Users{Role: consts.RoleAdmin}).Update()
+			Where(do.Users{Role: consts.AccountRoleAdmin}).Update()
 		if err != nil {
 			return gerror.Wrap(err, "lock administrators")
 		}
 		otherAdmin := dao.Users.Ctx(ctx).Fields(cols.Id).
-			Where(do.Users{Role: consts.RoleAdmin, Disabled: false}).WhereNot(cols.Id, id)
+			Where(do.Users{Role: consts.AccountRoleAdmin, Disabled: false}).WhereNot(cols.Id, id)
 		res, err := dao.Users.Ctx(ctx).Data(data).Where(do.Users{Id: id}).
-			Where(fmt.Sprintf("(%s <> ? OR %s <> 0 OR EXISTS ?)", cols.Role, cols.Disabled), consts.RoleAdmin, otherAdmin).
+			Where(fmt.Sprintf("(%s <> ? OR %s <> 0 OR EXISTS ?)", cols.Role, cols.Disabled), consts.AccountRoleAdmin, otherAdmin).
 			Update()
 		if err != nil {
 			return gerror.Wrap(err, "update user")
