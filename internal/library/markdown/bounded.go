@@ -21,6 +21,7 @@ var budgetKey = parser.NewContextKey()
 type budget struct {
 	delimiters   int // emphasis and strikethrough runs
 	openBrackets int // link labels open now
+	closedLabels int // "]" that closed a label
 	failedLinks  int // "](" that made no link
 }
 
@@ -59,23 +60,28 @@ func (p *boundedDelimiters) Trigger() []byte { return p.inner.Trigger() }
 
 func (p *boundedDelimiters) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
 	b := blockBudget(pc)
-	if b.delimiters >= maxDelimiters {
-		// The whole run becomes text here: returning nil would hand each
-		// character to the next parser (linkify scans from each for an
-		// e-mail address), which is quadratic again.
-		line, seg := block.PeekLine()
-		n := 1
-		for n < len(line) && line[n] == line[0] {
-			n++
+	if b.delimiters < maxDelimiters {
+		if n := p.inner.Parse(parent, block, pc); n != nil {
+			b.delimiters++
+			return n
 		}
-		block.Advance(n)
-		return ast.NewTextSegment(seg.WithStop(seg.Start + n))
 	}
-	n := p.inner.Parse(parent, block, pc)
-	if n != nil {
-		b.delimiters++
+	// The run is text: past the limit, or refused by the parser (three
+	// tildes or more). All of it but its last character is taken here at
+	// once: refused a character at a time, the parser would scan the rest
+	// of the run from each one, and so would linkify, for an e-mail
+	// address. The last is left to the other parsers of its character
+	// (linkify: "~www.example.com").
+	line, seg := block.PeekLine()
+	n := 1
+	for n < len(line) && line[n] == line[0] {
+		n++
 	}
-	return n
+	if n == 1 {
+		return nil
+	}
+	block.Advance(n - 1)
+	return ast.NewTextSegment(seg.WithStop(seg.Start + n - 1))
 }
 
 func (p *boundedDelimiters) CloseBlock(parent ast.Node, block text.Reader, pc parser.Context) {
@@ -107,13 +113,14 @@ func (p *boundedLinks) Parse(parent ast.Node, block text.Reader, pc parser.Conte
 		return p.inner.Parse(parent, block, pc) // nothing to close: text
 	}
 	inline := len(line) > 1 && line[1] == '('
-	if inline && b.failedLinks >= maxFailedLinks {
+	if b.closedLabels >= maxClosedLabels || (inline && b.failedLinks >= maxFailedLinks) {
 		// "]" as text; the label stays open and becomes text when
 		// the block ends, as an unclosed one does.
 		return nil
 	}
 	// goldmark's parser closes the innermost label whatever follows.
 	b.openBrackets--
+	b.closedLabels++
 	startLine, _ := block.Position()
 	n := p.inner.Parse(parent, block, pc)
 	if inline {
@@ -130,6 +137,62 @@ func (p *boundedLinks) CloseBlock(parent ast.Node, block text.Reader, pc parser.
 		cb.CloseBlock(parent, block, pc)
 	}
 	resetBudget(pc)
+}
+
+// boundedParagraphTransformers is goldmark's default paragraph
+// transformers with the link reference definitions bounded.
+func boundedParagraphTransformers() []util.PrioritizedValue {
+	ps := parser.DefaultParagraphTransformers()
+	for i, p := range ps {
+		if p.Value == parser.LinkReferenceParagraphTransformer {
+			ps[i].Value = boundedReferences{inner: parser.LinkReferenceParagraphTransformer}
+		}
+	}
+	return ps
+}
+
+// boundedReferences wraps goldmark's link reference definition parser,
+// whose work is the square of the definitions at the start of a paragraph
+// ("[a]: /url" lines): only the first maxDefinitionLines lines of a
+// paragraph may hold definitions; later ones are text.
+type boundedReferences struct{ inner parser.ParagraphTransformer }
+
+func (t boundedReferences) Transform(node *ast.Paragraph, reader text.Reader, pc parser.Context) {
+	lines := node.Lines()
+	if lines.Len() <= maxDefinitionLines {
+		t.inner.Transform(node, reader, pc)
+		return
+	}
+	// The inner parser gets a paragraph of the first lines, in the place
+	// of node, which keeps the rest; what is left of the first is put back.
+	head, rest := text.NewSegments(), text.NewSegments()
+	for i := range lines.Len() {
+		if i < maxDefinitionLines {
+			head.Append(lines.At(i))
+		} else {
+			rest.Append(lines.At(i))
+		}
+	}
+	first := ast.NewParagraph()
+	first.SetLines(head)
+	first.SetBlankPreviousLines(node.HasBlankPreviousLines())
+	node.Parent().InsertBefore(node.Parent(), node, first)
+	node.SetLines(rest)
+	t.inner.Transform(first, reader, pc)
+	if first.Parent() == nil {
+		return // all of them were definitions
+	}
+	left := first.Lines()
+	merged := text.NewSegments()
+	for i := range left.Len() {
+		merged.Append(left.At(i))
+	}
+	for i := range rest.Len() {
+		merged.Append(rest.At(i))
+	}
+	node.SetLines(merged)
+	node.SetBlankPreviousLines(first.HasBlankPreviousLines())
+	first.Parent().RemoveChild(first.Parent(), first)
 }
 
 // boundedTable wraps the GFM table transformer: a paragraph is made a

@@ -36,10 +36,20 @@ const (
 	// are text.
 	maxOpenBrackets = 32
 
+	// maxClosedLabels bounds the labels one paragraph may close ("[a]"):
+	// closing one reads the label back through all the lines after it.
+	// Later "]" are text.
+	maxClosedLabels = 512
+
 	// maxFailedLinks bounds the "](" that did not make a link in one
 	// paragraph: each such attempt can scan the rest of the paragraph for
 	// a destination and title. After that, "](" closes a label as text.
 	maxFailedLinks = 32
+
+	// maxDefinitionLines bounds the lines at the start of a paragraph that
+	// may hold link reference definitions ("[a]: /url"): goldmark takes
+	// them out of the paragraph one by one, each time moving the rest.
+	maxDefinitionLines = 1024
 
 	// tableCellAllowance is how many cells a table may have beyond one per
 	// byte of its source: GFM pads every row to the header's width, so a

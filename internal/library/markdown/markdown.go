@@ -41,7 +41,7 @@ func setup() {
 		goldmark.WithParser(parser.NewParser(
 			parser.WithBlockParsers(parser.DefaultBlockParsers()...),
 			parser.WithInlineParsers(boundedInlineParsers()...),
-			parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+			parser.WithParagraphTransformers(boundedParagraphTransformers()...),
 		)),
 		// GFM, spelled out: the table and strikethrough parsers are wrapped
 		// in the limits of bounded.go, and the table renderer takes an
