@@ -87,7 +87,6 @@ type ChatInput struct {
 	ConversationId int64
 	Content        string
 	Model          string // optional: overrides the conversation's model for this reply
-	Stream         bool   // answer as server-sent events on the request
 }
 
 // UsageView is what a reply cost.
@@ -96,6 +95,36 @@ type UsageView struct {
 	CompletionTokens int64 `json:"completionTokens"`
 	Estimated        bool  `json:"estimated"`
 	Balance          int64 `json:"balance"`
+}
+
+// ReplyEmitter receives a reply as it is produced: Start once its tokens
+// are reserved and its messages stored, Delta for every piece of text, and
+// End exactly once, after settlement. It knows nothing of the transport:
+// the controller streams the events or collects them into one answer.
+type ReplyEmitter interface {
+	Start(ReplyStart)
+	Delta(content string)
+	End(ReplyEnd)
+}
+
+// ReplyStart names the messages of a reply that has begun.
+type ReplyStart struct {
+	ConversationId int64
+	MessageId      int64 // the assistant message being generated
+	UserMessageId  int64 // the message it answers
+}
+
+// ReplyEnd is how a reply ended, once it is settled.
+type ReplyEnd struct {
+	MessageId    int64
+	FinishReason string
+	// Usage is what the reply cost and the balance after it; nil when it
+	// cost nothing and did not complete.
+	Usage *UsageView
+	// Reply is the whole reply as stored, when it completed.
+	Reply *ChatReply
+	// Err is why it did not complete: an httperr code and a safe message.
+	Err error
 }
 
 // ChatReply is the JSON (non-streaming) answer to a message.
@@ -148,6 +177,12 @@ type Settlement struct {
 	CompletionTokens int64
 	Estimated        bool // counted with the offline tokenizer, not reported upstream
 }
+
+// Content types of an exported conversation.
+const (
+	ExportMarkdownType = "text/markdown; charset=utf-8"
+	ExportJSONType     = "application/json; charset=utf-8"
+)
 
 // ExportFile is a conversation rendered for download.
 type ExportFile struct {

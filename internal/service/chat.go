@@ -7,17 +7,12 @@ package service
 
 import (
 	"context"
-	"gptbot/internal/config"
-	"gptbot/internal/library/llm"
-	"gptbot/internal/library/metrics"
 	"gptbot/internal/model"
+	"time"
 )
 
 type (
 	IChat interface {
-		// Configure wires the model provider settings, the shared model client and
-		// the metrics.
-		Configure(cfg *config.OpenAI, limits *config.Chat, client *llm.Client, m *metrics.Metrics)
 		// Models lists the configured models.
 		Models(ctx context.Context) *model.ModelList
 		// List returns one page of the user's conversations, most recently active
@@ -35,20 +30,17 @@ type (
 		Delete(ctx context.Context, uid int64, id int64) error
 		// Export renders a conversation as a Markdown or JSON file.
 		Export(ctx context.Context, uid int64, id int64, format string) (*model.ExportFile, error)
-		// Send stores the user's message and answers it: as server-sent events on
-		// the request when in.Stream, else as the returned reply.
-		Send(ctx context.Context, uid int64, in model.ChatInput) (*model.ChatReply, error)
+		// Send stores the user's message and answers it through out (see
+		// model.ReplyEmitter). An error returned means the reply was refused before
+		// it began: nothing was emitted, reserved or stored.
+		Send(ctx context.Context, uid int64, in model.ChatInput, out model.ReplyEmitter) error
 		// Regenerate replaces the conversation's last assistant reply with a new
 		// answer to the last user message; answered like Send.
-		Regenerate(ctx context.Context, uid int64, in model.ChatInput) (*model.ChatReply, error)
-		// SettleStale settles what is still reserved for replies nobody will
-		// settle any more (see sweep.go): settlements of this process that failed
-		// are retried with their real outcome; replies whose process stopped (their
-		// conversation's claim expired, or the conversation is gone and the claim
-		// would have) are refunded and marked failed. It returns how many it
-		// settled. Safe to run on several instances at once, and run at start and
-		// every chat.settleInterval (KeepSettling).
-		SettleStale(ctx context.Context) (int, error)
+		Regenerate(ctx context.Context, uid int64, in model.ChatInput, out model.ReplyEmitter) error
+		// KeepAliveInterval is how long a streamed reply may stay silent before
+		// the stream shows it is alive (chat.keepAliveInterval): proxies cut idle
+		// connections.
+		KeepAliveInterval() time.Duration
 		// Admit lets a reply request in, unless the server is shutting down: then
 		// it is refused with 503 and Retry-After before anything is reserved. done
 		// must be called when the request has been answered.
@@ -61,6 +53,14 @@ type (
 		// reply has finished, or drainSettleBound after stopping them, with the
 		// number it stopped.
 		Drain(ctx context.Context) (stopped int)
+		// SettleStale settles what is still reserved for replies nobody will
+		// settle any more (see the top of this file): settlements of this process
+		// that failed are retried with their real outcome; replies whose process
+		// stopped (their conversation's claim expired, or the conversation is gone
+		// and the claim would have) are refunded and marked failed. It returns how
+		// many it settled. Safe to run on several instances at once, and run at
+		// start and every chat.settleInterval (KeepSettling).
+		SettleStale(ctx context.Context) (int, error)
 		// KeepSettling runs SettleStale every chat.settleInterval until ctx ends.
 		KeepSettling(ctx context.Context)
 	}

@@ -1,6 +1,10 @@
 package v1
 
-import "github.com/gogf/gf/v2/frame/g"
+import (
+	"github.com/gogf/gf/v2/frame/g"
+
+	"gptbot/internal/model"
+)
 
 // ExportReq downloads a conversation as Markdown or as a JSON document
 // (the document itself, not wrapped in the API envelope).
@@ -12,3 +16,8 @@ type ExportReq struct {
 
 // ExportRes is written directly as a file download.
 type ExportRes struct{}
+
+// Download is the file's content types: Markdown or the JSON document.
+func (ExportRes) Download() []string {
+	return []string{model.ExportMarkdownType, model.ExportJSONType}
+}

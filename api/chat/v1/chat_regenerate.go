@@ -18,3 +18,6 @@ type RegenerateReq struct {
 type RegenerateRes struct {
 	*model.ChatReply
 }
+
+// EventStream is the answer's other form, the default one.
+func (RegenerateRes) EventStream() []StreamEvent { return ReplyStream }

@@ -7,11 +7,8 @@ import (
 )
 
 // SendReq adds a user message and answers it. By default (Accept:
-// text/event-stream) the answer is a server-sent-event stream: start
-// {messageId,userMessageId}, delta {content} (many), usage
-// {promptTokens,completionTokens,estimated,balance}, done
-// {messageId,finishReason}; or error {code,message} at any point. With
-// Accept: application/json the answer is one JSON reply.
+// text/event-stream) the answer is a server-sent-event stream (see
+// ReplyStream); with Accept: application/json it is one JSON reply.
 type SendReq struct {
 	g.Meta  `path:"/conversations/{id}/messages" method:"post" tags:"Chat" summary:"Send a message; the answer streams as server-sent events"`
 	Id      int64  `json:"id" in:"path" v:"integer|min:1#id must be a positive whole number|id must be a positive whole number"`
@@ -19,7 +16,10 @@ type SendReq struct {
 	Model   string `json:"model" v:"max-length:128#model is not a known model"`
 }
 
-// SendRes is the JSON-mode answer (streams write their own body).
+// SendRes is the JSON-mode answer.
 type SendRes struct {
 	*model.ChatReply
 }
+
+// EventStream is the answer's other form, the default one.
+func (SendRes) EventStream() []StreamEvent { return ReplyStream }

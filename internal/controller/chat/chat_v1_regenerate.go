@@ -10,8 +10,9 @@ import (
 
 // Regenerate answers like Send.
 func (c *ControllerV1) Regenerate(ctx context.Context, req *v1.RegenerateReq) (res *v1.RegenerateRes, err error) {
-	reply, err := service.Chat().Regenerate(ctx, uid(ctx), model.ChatInput{
-		ConversationId: req.Id, Model: req.Model, Stream: wantsStream(ctx),
+	in := model.ChatInput{ConversationId: req.Id, Model: req.Model}
+	reply, err := reply(ctx, func(out model.ReplyEmitter) error {
+		return service.Chat().Regenerate(ctx, uid(ctx), in, out)
 	})
 	if err != nil || reply == nil {
 		return nil, err

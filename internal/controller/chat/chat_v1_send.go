@@ -8,11 +8,12 @@ import (
 	"gptbot/internal/service"
 )
 
-// Send streams the answer as server-sent events (written by the service,
-// so res stays nil) unless the client asked for JSON.
+// Send answers as server-sent events (res stays nil: the stream is the
+// body) unless the client asked for JSON.
 func (c *ControllerV1) Send(ctx context.Context, req *v1.SendReq) (res *v1.SendRes, err error) {
-	reply, err := service.Chat().Send(ctx, uid(ctx), model.ChatInput{
-		ConversationId: req.Id, Content: req.Content, Model: req.Model, Stream: wantsStream(ctx),
+	in := model.ChatInput{ConversationId: req.Id, Content: req.Content, Model: req.Model}
+	reply, err := reply(ctx, func(out model.ReplyEmitter) error {
+		return service.Chat().Send(ctx, uid(ctx), in, out)
 	})
 	if err != nil || reply == nil {
 		return nil, err

@@ -26,9 +26,9 @@ func (s *sChat) Export(ctx context.Context, uid, id int64, format string) (*mode
 		if err != nil {
 			return nil, err
 		}
-		return &model.ExportFile{Name: base + ".json", ContentType: "application/json; charset=utf-8", Body: append(b, '\n')}, nil
+		return &model.ExportFile{Name: base + ".json", ContentType: model.ExportJSONType, Body: append(b, '\n')}, nil
 	}
-	return &model.ExportFile{Name: base + ".md", ContentType: "text/markdown; charset=utf-8", Body: []byte(markdown(c))}, nil
+	return &model.ExportFile{Name: base + ".md", ContentType: model.ExportMarkdownType, Body: []byte(markdown(c))}, nil
 }
 
 func markdown(c *model.ConversationDetail) string {

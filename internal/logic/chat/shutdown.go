@@ -2,18 +2,13 @@ package chat
 
 import (
 	"context"
-	"errors"
-	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
-	"github.com/gogf/gf/v2/errors/gcode"
 	"github.com/gogf/gf/v2/errors/gerror"
 	"github.com/gogf/gf/v2/frame/g"
 
 	"gptbot/internal/library/httperr"
-	"gptbot/internal/library/llm"
 )
 
 // restartRetryAfter is the Retry-After of a reply refused or stopped by a
@@ -38,8 +33,7 @@ func (s *sChat) Admit(ctx context.Context) (done func(), err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.draining {
-		setRetryAfter(ctx)
-		return nil, httperr.New(httperr.Unavailable, msgRestarting)
+		return nil, httperr.WithRetryAfter(httperr.Unavailable, nil, msgRestarting, restartRetryAfter)
 	}
 	s.replies++
 	var once sync.Once
@@ -103,30 +97,4 @@ func (s *sChat) Drain(ctx context.Context) (stopped int) {
 		g.Log().Warningf(ctx, "chat: replies stopped for the shutdown did not finish within %s", drainSettleBound)
 	}
 	return stopped
-}
-
-// replyOutcome is outcome() with the shutdown told apart: a reply stopped
-// because the server is going away is a 503 the client may retry, not a
-// cancellation of its own.
-func (s *sChat) replyOutcome(t *turn, res llm.Result, callErr error, callCtx context.Context) outcome {
-	o := s.outcome(t, res, callErr, callCtx)
-	if callErr != nil && errors.Is(context.Cause(callCtx), errShuttingDown) {
-		o.errCode, o.errMessage = http.StatusServiceUnavailable, msgRestarting
-	}
-	return o
-}
-
-// replyStatus is the error code of a failed JSON-mode reply.
-func replyStatus(ctx context.Context, status int) gcode.Code {
-	if status == http.StatusServiceUnavailable {
-		setRetryAfter(ctx)
-		return httperr.Unavailable
-	}
-	return statusCode(status)
-}
-
-func setRetryAfter(ctx context.Context) {
-	if r := g.RequestFromCtx(ctx); r != nil {
-		r.Response.Header().Set("Retry-After", strconv.Itoa(int(restartRetryAfter/time.Second)))
-	}
 }

@@ -38,11 +38,6 @@ import (
 // sweepBatch bounds the reservations read per query.
 const sweepBatch = 500
 
-// claimLifetime is how long a claim on a conversation lasts: a process that
-// stops mid-reply blocks the conversation, and leaves its reservation open,
-// no longer than that.
-func (s *sChat) claimLifetime() time.Duration { return s.cfg.TotalTimeout + claimMargin }
-
 // sweeper is this process's sweep state. It lives here, not in sChat,
 // because sChat is a process singleton (registered once, in init).
 var sweeper = struct {
@@ -75,6 +70,17 @@ func retrying(messageId int64) bool {
 	defer sweeper.mu.Unlock()
 	_, ok := sweeper.retries[messageId]
 	return ok
+}
+
+// SettleStale settles what is still reserved for replies nobody will
+// settle any more (see the top of this file): settlements of this process
+// that failed are retried with their real outcome; replies whose process
+// stopped (their conversation's claim expired, or the conversation is gone
+// and the claim would have) are refunded and marked failed. It returns how
+// many it settled. Safe to run on several instances at once, and run at
+// start and every chat.settleInterval (KeepSettling).
+func (s *sChat) SettleStale(ctx context.Context) (int, error) {
+	return s.sweep(ctx)
 }
 
 // KeepSettling runs SettleStale every chat.settleInterval until ctx ends.
@@ -168,13 +174,13 @@ func (s *sChat) refundStale(ctx context.Context) (int, error) {
 				refunded++
 			}
 			if open {
-				lowest = min(lowest, int64(rows[i].Id))
+				lowest = min(lowest, rows[i].Id)
 			}
 		}
 		if len(rows) < sweepBatch {
 			break
 		}
-		after = int64(rows[len(rows)-1].Id)
+		after = rows[len(rows)-1].Id
 	}
 	sweeper.cursor = max(sweeper.cursor, min(horizon, lowest-1))
 	return refunded, firstErr
@@ -204,14 +210,14 @@ func (s *sChat) refundIfStale(ctx context.Context, r *entity.UsageLedger, now, c
 		if c != nil && c.BusyUntil >= now.UnixMilli() {
 			return false, true, nil // still being answered somewhere
 		}
-		conversationId = int64(m.ConversationId)
+		conversationId = m.ConversationId
 	default:
 		// A message leaves "streaming" only with its settlement: this one
 		// was settled since the reservations were read (another instance),
 		// and the ledger check in settleTx finds that.
-		conversationId = int64(m.ConversationId)
+		conversationId = m.ConversationId
 	}
-	done, err = s.refundAbandoned(ctx, int64(r.UserId), conversationId, r.MessageId, r.Model, r.Tokens)
+	done, err = s.refundAbandoned(ctx, r.UserId, conversationId, r.MessageId, r.Model, r.Tokens)
 	if err != nil {
 		return false, true, err
 	}
