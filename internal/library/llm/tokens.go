@@ -67,9 +67,9 @@ func encodingName(model string) string {
 
 // CountText returns the number of tokens in text for model. Special-token
 // text such as "<|endoftext|>" in user input is counted as ordinary text.
-// Its time is linear in len(text); see segments for the inputs whose count
-// is an estimate. The count never exceeds len(text): every token stands for
-// at least one byte.
+// Its time is linear in len(text); see maxStretch for the inputs whose
+// count is an estimate. For valid UTF-8 the count never exceeds len(text):
+// every token stands for at least one byte.
 func CountText(model, text string) int {
 	return count(encoder(model), text)
 }
