@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
@@ -21,7 +20,7 @@ func TestAccountLifecycle(t *testing.T) {
 		TokenBalance int64  `json:"tokenBalance"`
 		CreatedAt    string `json:"createdAt"`
 	}
-	_ = json.Unmarshal(r.Data, &u)
+	mustJSON(t, r.Data, &u)
 	if u.Username != "alice" || u.Role != "user" || u.TokenBalance != 5000 || u.CreatedAt == "" || u.Id == 0 {
 		t.Fatalf("register returned %+v", u)
 	}
@@ -46,7 +45,7 @@ func TestAccountLifecycle(t *testing.T) {
 		t.Fatalf("ledger grants %d, %v", grants, err)
 	}
 	var hash string
-	_ = app.DB().QueryRow("SELECT password_hash FROM users WHERE id=?", u.Id).Scan(&hash)
+	mustScan(t, app.DB().QueryRow("SELECT password_hash FROM users WHERE id=?", u.Id), &hash)
 	if !strings.HasPrefix(hash, "$argon2id$v=19$m=19456,t=2,p=1$") {
 		t.Fatalf("password not stored as OWASP argon2id: %q", hash)
 	}

@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -49,7 +48,7 @@ func TestAdminUsersGrantDisable(t *testing.T) {
 		} `json:"list"`
 		Total int `json:"total"`
 	}
-	_ = json.Unmarshal(r.Data, &page)
+	mustJSON(t, r.Data, &page)
 	if page.Total != 2 || len(page.List) != 2 || page.List[0].Username != "boss" || page.List[0].Role != "admin" ||
 		page.List[1].Username != "alice_a" || page.List[1].TokenBalance != 100 || page.List[1].Disabled {
 		t.Fatalf("users: %s", r.Raw)
@@ -67,7 +66,7 @@ func TestAdminUsersGrantDisable(t *testing.T) {
 		t.Fatalf("grant: %s", r.Raw)
 	}
 	var note string
-	_ = app.DB().QueryRow("SELECT note FROM usage_ledger WHERE user_id = ? AND kind = 'grant' ORDER BY id DESC LIMIT 1", aliceID).Scan(&note)
+	mustScan(t, app.DB().QueryRow("SELECT note FROM usage_ledger WHERE user_id = ? AND kind = 'grant' ORDER BY id DESC LIMIT 1", aliceID), &note)
 	if !strings.Contains(note, "boss") {
 		t.Fatalf("grant note %q", note)
 	}
@@ -90,7 +89,7 @@ func TestAdminUsersGrantDisable(t *testing.T) {
 		Disabled        bool `json:"disabled"`
 		RevokedSessions int  `json:"revokedSessions"`
 	}
-	_ = json.Unmarshal(r.Data, &dis)
+	mustJSON(t, r.Data, &dis)
 	if !dis.Disabled || dis.RevokedSessions != 2 {
 		t.Fatalf("disable: %s", r.Raw)
 	}

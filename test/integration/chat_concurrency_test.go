@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -61,12 +60,12 @@ func TestChatFiftyAtOnceKeepsTheLedgerExact(t *testing.T) {
 	}
 	checkLedger(t, app)
 	var charged int64
-	_ = app.DB().QueryRow("SELECT coalesce(sum(charged_tokens),0) FROM messages").Scan(&charged)
+	mustScan(t, app.DB().QueryRow("SELECT coalesce(sum(charged_tokens),0) FROM messages"), &charged)
 	if b := balance(t, c); b != initial-charged || charged != int64(ok)*14 {
 		t.Fatalf("balance %d, charged %d for %d replies", b, charged, ok)
 	}
 	var refused int
-	_ = app.DB().QueryRow("SELECT count(*) FROM messages WHERE role = 'user'").Scan(&refused)
+	mustScan(t, app.DB().QueryRow("SELECT count(*) FROM messages WHERE role = 'user'"), &refused)
 	if refused != ok {
 		t.Fatalf("%d user messages stored for %d answered requests: a refused message was kept", refused, ok)
 	}
@@ -90,7 +89,7 @@ func TestChatUsageAboveReservationNeverGoesNegative(t *testing.T) {
 	Expect(t, sendJSON(t, c, conv, map[string]any{"content": "hi again"}), 402, "empty balance")
 	checkLedger(t, app)
 	var note string
-	_ = app.DB().QueryRow("SELECT note FROM usage_ledger WHERE note LIKE 'settle%' ORDER BY id DESC LIMIT 1").Scan(&note)
+	mustScan(t, app.DB().QueryRow("SELECT note FROM usage_ledger WHERE note LIKE 'settle%' ORDER BY id DESC LIMIT 1"), &note)
 	if !strings.Contains(note, "not charged") {
 		t.Fatalf("settlement note %q does not record the uncharged tokens", note)
 	}
@@ -177,7 +176,7 @@ func TestChatRegenerate(t *testing.T) {
 			Content string
 		}
 	}
-	_ = json.Unmarshal(g.Data, &got)
+	mustJSON(t, g.Data, &got)
 	if len(got.Messages) != 2 || got.Messages[1].Content != "second answer" {
 		t.Fatalf("conversation after regenerate: %s", g.Raw)
 	}
@@ -234,7 +233,7 @@ func TestChatDeleteWhileStreaming(t *testing.T) {
 		t.Fatal("the deleted conversation's reply is still stored")
 	}
 	var settled int
-	_ = app.DB().QueryRow("SELECT count(*) FROM usage_ledger WHERE message_id = ? AND note LIKE 'settle%'", id).Scan(&settled)
+	mustScan(t, app.DB().QueryRow("SELECT count(*) FROM usage_ledger WHERE message_id = ? AND note LIKE 'settle%'", id), &settled)
 	charged := chargedFor(t, app, id)
 	if settled != 1 || charged <= 0 {
 		t.Fatalf("settlement rows %d, charged %d: the partial reply must be charged once", settled, charged)
@@ -268,9 +267,9 @@ func TestChatReplyOfAKilledProcessIsSettledOnRestart(t *testing.T) {
 		t.Fatalf("after the crash: %+v, ledger %d", m, chargedFor(t, app, id))
 	}
 	var bal, ledger int64
-	_ = app.DB().QueryRow("SELECT token_balance FROM users WHERE username = 'unlucky'").Scan(&bal)
-	_ = app.DB().QueryRow(`SELECT sum(CASE kind WHEN 'charge' THEN -tokens ELSE tokens END) FROM usage_ledger l
-		JOIN users u ON u.id = l.user_id WHERE u.username = 'unlucky'`).Scan(&ledger)
+	mustScan(t, app.DB().QueryRow("SELECT token_balance FROM users WHERE username = 'unlucky'"), &bal)
+	mustScan(t, app.DB().QueryRow(`SELECT sum(CASE kind WHEN 'charge' THEN -tokens ELSE tokens END) FROM usage_ledger l
+		JOIN users u ON u.id = l.user_id WHERE u.username = 'unlucky'`), &ledger)
 	if bal != ledger || bal != before-m.Reserved {
 		t.Fatalf("mid-reply: balance %d, ledger %d, reserved %d", bal, ledger, m.Reserved)
 	}

@@ -31,7 +31,7 @@ func TestConversationCRUDAndPaging(t *testing.T) {
 		t.Helper()
 		r := c.Do("GET", "/api/v1/conversations"+query, nil)
 		Expect(t, r, 200, "list "+query)
-		_ = json.Unmarshal(r.Data, &page)
+		mustJSON(t, r.Data, &page)
 		return page
 	}
 	p := list("?page=1&size=2")
@@ -85,7 +85,7 @@ func TestConversationCRUDAndPaging(t *testing.T) {
 		t.Fatalf("after delete: %+v", p)
 	}
 	var orphans int
-	_ = app.DB().QueryRow("SELECT count(*) FROM messages WHERE conversation_id = ?", a).Scan(&orphans)
+	mustScan(t, app.DB().QueryRow("SELECT count(*) FROM messages WHERE conversation_id = ?", a), &orphans)
 	if orphans != 0 {
 		t.Fatalf("%d messages of the deleted conversation remain", orphans)
 	}
@@ -203,7 +203,7 @@ func TestChatRejectsBadInput(t *testing.T) {
 		t.Fatalf("%d upstream requests, want 1", f.RequestCount())
 	}
 	var stored int
-	_ = app.DB().QueryRow("SELECT count(*) FROM messages").Scan(&stored)
+	mustScan(t, app.DB().QueryRow("SELECT count(*) FROM messages"), &stored)
 	if stored != 2 {
 		t.Fatalf("%d messages stored, want 2", stored)
 	}
@@ -305,7 +305,7 @@ func TestUsagePerDay(t *testing.T) {
 	}
 	r := c.Do("GET", "/api/v1/usage?days=7", nil)
 	Expect(t, r, 200, "usage")
-	_ = json.Unmarshal(r.Data, &rep)
+	mustJSON(t, r.Data, &rep)
 	if rep.Days != 7 || len(rep.Daily) != 7 || rep.Daily[0].Date >= rep.Daily[6].Date {
 		t.Fatalf("days: %s", r.Raw)
 	}
@@ -321,7 +321,7 @@ func TestUsagePerDay(t *testing.T) {
 	}
 	r = c.Do("GET", "/api/v1/usage", nil)
 	Expect(t, r, 200, "usage default")
-	_ = json.Unmarshal(r.Data, &rep)
+	mustJSON(t, r.Data, &rep)
 	if rep.Days != 30 || len(rep.Daily) != 30 {
 		t.Fatalf("default days: %d", len(rep.Daily))
 	}
@@ -342,7 +342,7 @@ func TestModelsList(t *testing.T) {
 		DefaultModel string
 		DevModel     bool
 	}
-	_ = json.Unmarshal(r.Data, &m)
+	mustJSON(t, r.Data, &m)
 	if len(m.Models) != 3 || m.Models[0].Id != "test-model" || !m.Models[0].Default || m.Models[1].Default ||
 		m.Models[1].ContextWindow != 300 || m.Models[1].MaxCompletionTokens != 50 || m.DefaultModel != "test-model" || m.DevModel {
 		t.Fatalf("models: %s", r.Raw)

@@ -2,7 +2,6 @@ package integration
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"os/exec"
@@ -49,7 +48,7 @@ func TestChatDevModelEndToEnd(t *testing.T) {
 		DevModel     bool   `json:"devModel"`
 		Notice       string `json:"notice"`
 	}
-	_ = json.Unmarshal(r.Data, &m)
+	mustJSON(t, r.Data, &m)
 	if !m.DevModel || len(m.Models) != 1 || m.Models[0].Id != "gptbot-dev" || m.DefaultModel != "gptbot-dev" ||
 		!strings.Contains(m.Notice, "dev model") {
 		t.Fatalf("models: %s", r.Raw)

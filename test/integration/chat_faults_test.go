@@ -172,7 +172,7 @@ func TestChatUpstreamFaults(t *testing.T) {
 		id := find(t, evs, "start").num("messageId")
 		m, _ := loadMessage(t, app, id)
 		var est int
-		_ = app.DB().QueryRow("SELECT estimated FROM usage_ledger WHERE message_id = ? AND note LIKE 'settle%'", id).Scan(&est)
+		mustScan(t, app.DB().QueryRow("SELECT estimated FROM usage_ledger WHERE message_id = ? AND note LIKE 'settle%'", id), &est)
 		if m.Status != "complete" || m.Estimated != 1 || est != 1 {
 			t.Fatalf("message %+v, ledger estimated %d", m, est)
 		}

@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -87,7 +86,7 @@ func TestChatStreamsServerSentEvents(t *testing.T) {
 			ChargedTokens                  int64
 		} `json:"messages"`
 	}
-	_ = json.Unmarshal(r.Data, &got)
+	mustJSON(t, r.Data, &got)
 	if got.Title != "Hi there, how are you?" || got.Streaming || len(got.Messages) != 2 ||
 		got.Messages[0].Role != "user" || got.Messages[1].Content != "Hello world!" ||
 		got.Messages[1].Status != "complete" || got.Messages[1].ChargedTokens != 14 ||

@@ -144,7 +144,7 @@ func (c *Client) send(method, path, body, contentType string, headers ...string)
 	raw, _ := io.ReadAll(resp.Body)
 	out := &Response{Status: resp.StatusCode, Header: resp.Header, Raw: string(raw)}
 	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
-		_ = json.Unmarshal(raw, out)
+		mustJSON(c.t, raw, out)
 	}
 	return out
 }
@@ -229,17 +229,17 @@ func TestPathParamsCannotBeOverridden(t *testing.T) {
 	acceptJSON := []string{"Accept", "application/json"}
 	convExists := func(id int64) bool {
 		var n int
-		_ = app.DB().QueryRow("SELECT count(*) FROM conversations WHERE id = ?", id).Scan(&n)
+		mustScan(t, app.DB().QueryRow("SELECT count(*) FROM conversations WHERE id = ?", id), &n)
 		return n == 1
 	}
 	titleOf := func(id int64) string {
 		var title string
-		_ = app.DB().QueryRow("SELECT title FROM conversations WHERE id = ?", id).Scan(&title)
+		mustScan(t, app.DB().QueryRow("SELECT title FROM conversations WHERE id = ?", id), &title)
 		return title
 	}
 	messagesIn := func(id int64) int {
 		var n int
-		_ = app.DB().QueryRow("SELECT count(*) FROM messages WHERE conversation_id = ?", id).Scan(&n)
+		mustScan(t, app.DB().QueryRow("SELECT count(*) FROM messages WHERE conversation_id = ?", id), &n)
 		return n
 	}
 	routes := []pathRoute{

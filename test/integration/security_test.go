@@ -104,8 +104,8 @@ func TestUserCLI(t *testing.T) {
 	}
 	var grants, balance int64
 	db := app.DB()
-	_ = db.QueryRow("SELECT coalesce(sum(tokens),0) FROM usage_ledger l JOIN users u ON u.id=l.user_id WHERE u.username='root_admin' AND kind='grant'").Scan(&grants)
-	_ = db.QueryRow("SELECT token_balance FROM users WHERE username='root_admin'").Scan(&balance)
+	mustScan(t, db.QueryRow("SELECT coalesce(sum(tokens),0) FROM usage_ledger l JOIN users u ON u.id=l.user_id WHERE u.username='root_admin' AND kind='grant'"), &grants)
+	mustScan(t, db.QueryRow("SELECT token_balance FROM users WHERE username='root_admin'"), &balance)
 	if grants != 350 || balance != 350 {
 		t.Fatalf("ledger grants %d, balance %d; want 350 each", grants, balance)
 	}

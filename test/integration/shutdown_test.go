@@ -2,7 +2,6 @@ package integration
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -119,7 +118,7 @@ func (s *slowRequest) finish() *Response {
 	out := &Response{Status: resp.StatusCode, Header: resp.Header}
 	raw, _ := io.ReadAll(resp.Body)
 	out.Raw = string(raw)
-	_ = json.Unmarshal(raw, out)
+	checkJSON(s.t, raw, out)
 	return out
 }
 
@@ -174,7 +173,7 @@ func TestShutdownDrainsReplies(t *testing.T) {
 			defer resp.Body.Close()
 			raw, _ := io.ReadAll(resp.Body)
 			out.Status, out.Header, out.Raw = resp.StatusCode, resp.Header, string(raw)
-			_ = json.Unmarshal(raw, out)
+			checkJSON(t, raw, out)
 		}
 		jsonDone <- out
 	}()

@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -104,14 +103,14 @@ func TestImplausibleUsageIsReplacedByTheOfflineCount(t *testing.T) {
 			Requests, PromptTokens, CompletionTokens, Tokens, Granted int64
 		} `json:"total"`
 	}
-	_ = json.Unmarshal(r.Data, &rep)
+	mustJSON(t, r.Data, &rep)
 	tot := rep.Total
 	if tot.Requests != 11 || tot.PromptTokens <= 0 || tot.CompletionTokens <= 0 || tot.Tokens != tot.Granted-rep.Balance ||
 		tot.Tokens != tot.PromptTokens+tot.CompletionTokens {
 		t.Fatalf("usage report %s", r.Raw)
 	}
 	var negative int
-	_ = app.DB().QueryRow("SELECT count(*) FROM usage_ledger WHERE prompt_tokens < 0 OR completion_tokens < 0").Scan(&negative)
+	mustScan(t, app.DB().QueryRow("SELECT count(*) FROM usage_ledger WHERE prompt_tokens < 0 OR completion_tokens < 0"), &negative)
 	if negative != 0 {
 		t.Fatalf("%d ledger rows with negative token counts", negative)
 	}
@@ -182,7 +181,7 @@ func TestStoppingBeforeTheFirstTokenChargesThePrompt(t *testing.T) {
 		f := llmtest.New(t, llmtest.Reply("late").WithDelay(30*time.Second))
 		id := stop(t, f, requested(f), true)
 		var prompt int64
-		_ = app.DB().QueryRow("SELECT prompt_tokens FROM usage_ledger WHERE message_id = ? AND note <> 'reserve'", id).Scan(&prompt)
+		mustScan(t, app.DB().QueryRow("SELECT prompt_tokens FROM usage_ledger WHERE message_id = ? AND note <> 'reserve'", id), &prompt)
 		if got := chargedFor(t, app, id); got != estimate || prompt != estimate {
 			t.Fatalf("ledger charged %d for prompt %d, want the prompt (%d)", got, prompt, estimate)
 		}
@@ -203,7 +202,7 @@ func TestStoppingBeforeTheFirstTokenChargesThePrompt(t *testing.T) {
 		r := sendJSON(t, c, newConversation(t, c, nil), map[string]any{"content": content})
 		Expect(t, r, 502, "upstream error")
 		var id int64
-		_ = app.DB().QueryRow("SELECT max(id) FROM messages WHERE role = 'assistant'").Scan(&id)
+		mustScan(t, app.DB().QueryRow("SELECT max(id) FROM messages WHERE role = 'assistant'"), &id)
 		if m, _ := loadMessage(t, app, id); m.Status != "failed" || m.Charged != 0 || chargedFor(t, app, id) != 0 {
 			t.Fatalf("upstream error: %+v, ledger %d; want a full refund", m, chargedFor(t, app, id))
 		}

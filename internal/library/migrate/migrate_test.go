@@ -16,7 +16,10 @@ func TestUpIsIdempotentAndRecordsVersions(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	all, _ := Load("sqlite")
+	all, err := Load("sqlite")
+	if err != nil {
+		t.Fatal(err)
+	}
 	applied, err := Up(ctx, db)
 	if err != nil || len(applied) != len(all) || len(all) < 2 {
 		t.Fatalf("first run applied %v (of %d): %v", applied, len(all), err)
@@ -25,9 +28,9 @@ func TestUpIsIdempotentAndRecordsVersions(t *testing.T) {
 	if err != nil || len(again) != 0 {
 		t.Fatalf("second run applied %v: %v", again, err)
 	}
-	n, _ := db.Model(table).Count()
-	if n != len(all) {
-		t.Fatalf("schema_migrations has %d rows, want %d", n, len(all))
+	n, err := db.Model(table).Count()
+	if err != nil || n != len(all) {
+		t.Fatalf("schema_migrations has %d rows, want %d (%v)", n, len(all), err)
 	}
 	// The username key is unique: the schema, not only the code, refuses duplicates.
 	if _, err = db.Exec(ctx, "INSERT INTO users (username, username_key, password_hash) VALUES ('A','a','x')"); err != nil {

@@ -4,51 +4,33 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
-	_ "github.com/gogf/gf/contrib/drivers/sqlite/v2"
 	"github.com/gogf/gf/v2/database/gdb"
 	"github.com/gogf/gf/v2/frame/g"
 
 	"gptbot/internal/config"
 	"gptbot/internal/dao"
 	"gptbot/internal/library/metrics"
-	"gptbot/internal/library/migrate"
-	_ "gptbot/internal/logic/quota" // registers service.Quota
+	"gptbot/internal/logic/quota"
 	"gptbot/internal/model"
 	"gptbot/internal/model/do"
 	"gptbot/internal/service"
+	"gptbot/internal/testutil"
 )
 
-// TestMain points the default database group at a fresh, migrated SQLite
-// file, configured as the app configures it.
+// TestMain runs the tests on a fresh, migrated SQLite file, configured as
+// the app configures it, with the quota service the chat service settles
+// through.
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "gptbot-chat-")
-	if err != nil {
-		panic(err)
-	}
-	err = gdb.SetConfig(gdb.Config{gdb.DefaultGroupName: gdb.ConfigGroup{{
-		Type: "sqlite", Name: filepath.Join(dir, "chat.db"),
-		Extra: "busy_timeout=5000&journal_mode=WAL&foreign_keys=1",
-	}}})
-	if err == nil {
-		_, err = migrate.Up(context.Background(), g.DB())
-	}
-	if err != nil {
-		panic(err)
-	}
-	code := m.Run()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
+	service.RegisterQuota(quota.New())
+	os.Exit(testutil.RunWithSQLite(m, "chat"))
 }
 
 func sweepService() *sChat {
-	s := New()
-	s.Configure(&config.OpenAI{TotalTimeout: time.Minute}, &config.Chat{SettleInterval: time.Minute}, nil, metrics.New())
-	return s
+	return New(&config.OpenAI{TotalTimeout: time.Minute}, &config.Chat{SettleInterval: time.Minute}, nil, metrics.New())
 }
 
 // fixture is a user with replies in various states, written as the chat
@@ -60,12 +42,18 @@ type fixture struct {
 }
 
 func newFixture(t *testing.T, name string) *fixture {
+	return newFixtureWith(t, name, 10000)
+}
+
+// newFixtureWith is a fixture whose user has balance tokens.
+func newFixtureWith(t *testing.T, name string, balance int64) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	name = fmt.Sprintf("%s%d", name, time.Now().UnixNano()) // -count runs share the database
 	uid, err := dao.Users.Ctx(ctx).Data(do.Users{Username: name, UsernameKey: name, PasswordHash: "x",
-		TokenBalance: 10000}).InsertAndGetId()
+		TokenBalance: balance}).InsertAndGetId()
 	if err == nil {
-		_, err = dao.UsageLedger.Ctx(ctx).Data(do.UsageLedger{UserId: uid, Kind: "grant", Tokens: 10000, Note: "test"}).Insert()
+		_, err = dao.UsageLedger.Ctx(ctx).Data(do.UsageLedger{UserId: uid, Kind: "grant", Tokens: balance, Note: "test"}).Insert()
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +61,7 @@ func newFixture(t *testing.T, name string) *fixture {
 	return &fixture{t: t, ctx: ctx, uid: uid}
 }
 
-// reply reserves 100 tokens for a streaming reply in a new conversation
+// reply reserves up to 100 tokens for a streaming reply in a new conversation
 // claimed until busyUntil; it returns the conversation and message ids.
 func (f *fixture) reply(busyUntil int64) (conv, msg int64) {
 	f.t.Helper()
@@ -125,19 +113,11 @@ func (f *fixture) status(msg int64) string {
 	return v.String()
 }
 
-// balanced asserts grants − charges + refunds == balance.
+// balanced asserts grants − charges + refunds == balance ≥ 0 for every
+// user and returns the fixture user's balance.
 func (f *fixture) balanced() int64 {
 	f.t.Helper()
-	v, err := g.DB().GetValue(f.ctx, `SELECT coalesce(sum(CASE kind WHEN 'charge' THEN -tokens ELSE tokens END), 0)
-		FROM usage_ledger WHERE user_id = ?`, f.uid)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	b, err := service.Quota().Balance(f.ctx, f.uid)
-	if err != nil || b != v.Int64() {
-		f.t.Fatalf("balance %d, ledger %d (%v)", b, v.Int64(), err)
-	}
-	return b
+	return testutil.AssertLedger(f.t, f.ctx, f.uid)
 }
 
 // TestSweepSettlesOnlyWhatNobodyElseWill: a reply whose claim holds, and a
@@ -202,7 +182,10 @@ func TestSweepSettlesOnlyWhatNobodyElseWill(t *testing.T) {
 			t.Errorf("reply %d: %d settlements", msg, got)
 		}
 	}
-	maxID, _ := g.DB().GetValue(f.ctx, "SELECT max(id) FROM usage_ledger WHERE note = 'reserve'")
+	maxID, err := g.DB().GetValue(f.ctx, "SELECT max(id) FROM usage_ledger WHERE note = 'reserve'")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if sweeper.cursor != maxID.Int64() {
 		t.Errorf("cursor %d after everything was settled, want %d", sweeper.cursor, maxID.Int64())
 	}

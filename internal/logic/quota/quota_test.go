@@ -2,54 +2,48 @@ package quota
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
-	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
-	_ "github.com/gogf/gf/contrib/drivers/sqlite/v2"
 	"github.com/gogf/gf/v2/database/gdb"
 	"github.com/gogf/gf/v2/frame/g"
 
+	"gptbot/internal/consts"
 	"gptbot/internal/dao"
-	"gptbot/internal/library/migrate"
 	"gptbot/internal/model"
 	"gptbot/internal/model/do"
+	"gptbot/internal/testutil"
 )
 
-// TestMain points the default database group at a fresh, migrated SQLite
-// file, configured as the app configures it. GoFrame keeps one instance
-// per group, so the tests share it: each uses its own users and messages.
+// TestMain runs the tests on a fresh, migrated SQLite file, configured as
+// the app configures it. The tests share it: each uses its own users and
+// messages.
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "gptbot-quota-")
-	if err != nil {
-		panic(err)
-	}
-	err = gdb.SetConfig(gdb.Config{gdb.DefaultGroupName: gdb.ConfigGroup{{
-		Type: "sqlite", Name: filepath.Join(dir, "quota.db"),
-		Extra: "busy_timeout=5000&journal_mode=WAL&foreign_keys=1",
-	}}})
-	if err == nil {
-		_, err = migrate.Up(context.Background(), g.DB())
-	}
-	if err != nil {
-		panic(err)
-	}
-	code := m.Run()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
+	os.Exit(testutil.RunWithSQLite(m, "quota"))
 }
 
+var seq atomic.Int64
+
+// nextID is a message id, and a user name suffix, that no other test uses
+// (-count runs share the database too).
+func nextID() int64 { return seq.Add(1) }
+
+// newUser creates a user with balance tokens, granted as the app grants
+// them, and returns its id.
 func newUser(t *testing.T, ctx context.Context, name string, balance int64) int64 {
 	t.Helper()
+	name = fmt.Sprintf("%s-%d", name, nextID())
 	id, err := dao.Users.Ctx(ctx).Data(do.Users{Username: name, UsernameKey: name, PasswordHash: "x",
 		TokenBalance: balance}).InsertAndGetId()
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The grant row keeps the ledger balanced from the start.
-	_, err = dao.UsageLedger.Ctx(ctx).Data(do.UsageLedger{UserId: id, Kind: "grant", Tokens: balance, Note: "test"}).Insert()
+	_, err = dao.UsageLedger.Ctx(ctx).Data(do.UsageLedger{UserId: id, Kind: consts.LedgerGrant, Tokens: balance, Note: "test"}).Insert()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,30 +77,30 @@ func settle(t *testing.T, ctx context.Context, q *sQuota, st model.Settlement) (
 	return charged, ok, err
 }
 
-// checkLedger asserts grants − charges + refunds == balance for uid.
-func checkLedger(t *testing.T, ctx context.Context, q *sQuota, uid int64) int64 {
+// value runs a query for one integer, failing the test on any error.
+func value(t *testing.T, ctx context.Context, sql string, args ...any) int64 {
 	t.Helper()
-	v, err := g.DB().GetValue(ctx, `SELECT coalesce(sum(CASE kind WHEN 'charge' THEN -tokens ELSE tokens END), 0)
-		FROM usage_ledger WHERE user_id = ?`, uid)
+	v, err := g.DB().GetValue(ctx, sql, args...)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", sql, err)
 	}
-	balance, err := q.Balance(ctx, uid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if balance < 0 || balance != v.Int64() {
-		t.Fatalf("user %d: balance %d, ledger says %d", uid, balance, v.Int64())
-	}
-	return balance
+	return v.Int64()
+}
+
+// assertLedger asserts grants − charges + refunds == balance ≥ 0 for
+// every user and returns uid's balance.
+func assertLedger(t *testing.T, ctx context.Context, uid int64) int64 {
+	t.Helper()
+	return testutil.AssertLedger(t, ctx, uid)
 }
 
 func TestSettlementIsWrittenOnce(t *testing.T) {
 	ctx := context.Background()
 	q := New()
 	uid := newUser(t, ctx, "once", 1000)
-	reserved := reserve(t, ctx, q, uid, 1, 100)
-	st := model.Settlement{UserId: uid, MessageId: 1, Model: "m", Reserved: reserved, PromptTokens: 20, CompletionTokens: 5}
+	mid := nextID()
+	reserved := reserve(t, ctx, q, uid, mid, 100)
+	st := model.Settlement{UserId: uid, MessageId: mid, Model: "m", Reserved: reserved, PromptTokens: 20, CompletionTokens: 5}
 	if charged, ok, err := settle(t, ctx, q, st); err != nil || !ok || charged != 25 {
 		t.Fatalf("first settlement: charged %d, ok %v, %v", charged, ok, err)
 	}
@@ -116,19 +110,19 @@ func TestSettlementIsWrittenOnce(t *testing.T) {
 	if charged, ok, err := settle(t, ctx, q, st); err != nil || ok || charged != 0 {
 		t.Fatalf("second settlement: charged %d, ok %v, %v", charged, ok, err)
 	}
-	if b := checkLedger(t, ctx, q, uid); b != 975 {
+	if b := assertLedger(t, ctx, uid); b != 975 {
 		t.Fatalf("balance %d, want 975", b)
 	}
 	// The schema refuses a second settlement row too, for settlers that
 	// race past the check (where no write lock serialises them).
-	_, err := dao.UsageLedger.Ctx(ctx).Data(do.UsageLedger{UserId: uid, Kind: "refund", Tokens: 75, MessageId: 1,
+	_, err := dao.UsageLedger.Ctx(ctx).Data(do.UsageLedger{UserId: uid, Kind: "refund", Tokens: 75, MessageId: mid,
 		Note: "settle"}).Insert()
 	if err == nil {
 		t.Fatal("a second settlement row for one message was accepted")
 	}
 	// Reservation rows and grants are not settlements.
-	reserve(t, ctx, q, uid, 2, 10)
-	checkLedger(t, ctx, q, uid)
+	reserve(t, ctx, q, uid, nextID(), 10)
+	assertLedger(t, ctx, uid)
 }
 
 // Usage figures that slipped past validation can neither overflow into a
@@ -146,7 +140,7 @@ func TestSettleSurvivesAbsurdUsage(t *testing.T) {
 		{-1 << 62, 10, func(r, b int64) int64 { return 10 }},
 	} {
 		uid := newUser(t, ctx, "absurd"+string(rune('a'+i)), 500)
-		mid := int64(100 + i)
+		mid := nextID()
 		reserved := reserve(t, ctx, q, uid, mid, 100)
 		charged, ok, err := settle(t, ctx, q, model.Settlement{UserId: uid, MessageId: mid, Model: "m",
 			Reserved: reserved, PromptTokens: tc.prompt, CompletionTokens: tc.completion})
@@ -156,8 +150,11 @@ func TestSettleSurvivesAbsurdUsage(t *testing.T) {
 		if want := tc.wantCharged(reserved, 400); charged != want {
 			t.Errorf("usage %d+%d: charged %d, want %d", tc.prompt, tc.completion, charged, want)
 		}
-		checkLedger(t, ctx, q, uid)
-		neg, _ := dao.UsageLedger.Ctx(ctx).Where("prompt_tokens < 0 OR completion_tokens < 0").Count()
+		assertLedger(t, ctx, uid)
+		neg, err := dao.UsageLedger.Ctx(ctx).Where("prompt_tokens < 0 OR completion_tokens < 0").Count()
+		if err != nil {
+			t.Fatal(err)
+		}
 		if neg != 0 {
 			t.Errorf("usage %d+%d: negative counts in the ledger", tc.prompt, tc.completion)
 		}
@@ -168,10 +165,12 @@ func TestOpenReservations(t *testing.T) {
 	ctx := context.Background()
 	q := New()
 	uid := newUser(t, ctx, "open", 1000)
-	for mid := int64(201); mid <= 204; mid++ {
-		reserve(t, ctx, q, uid, mid, 10)
+	var m [4]int64
+	for i := range m {
+		m[i] = nextID()
+		reserve(t, ctx, q, uid, m[i], 10)
 	}
-	if _, ok, err := settle(t, ctx, q, model.Settlement{UserId: uid, MessageId: 202, Model: "m", Reserved: 10,
+	if _, ok, err := settle(t, ctx, q, model.Settlement{UserId: uid, MessageId: m[1], Model: "m", Reserved: 10,
 		PromptTokens: 3}); err != nil || !ok {
 		t.Fatal(err)
 	}
@@ -192,31 +191,30 @@ func TestOpenReservations(t *testing.T) {
 		}
 		return ids, last
 	}
-	var first int64 // the ledger id of this test's first reservation
-	v, _ := g.DB().GetValue(ctx, "SELECT min(id) FROM usage_ledger WHERE note = 'reserve' AND user_id = ?", uid)
-	first = v.Int64()
+	// the ledger id of this test's first reservation
+	first := value(t, ctx, "SELECT min(id) FROM usage_ledger WHERE note = 'reserve' AND user_id = ?", uid)
 	all, _ := messages(first-1, 100)
-	if len(all) != 3 || all[0] != 201 || all[1] != 203 || all[2] != 204 {
-		t.Fatalf("open reservations %v, want [201 203 204]", all)
+	if len(all) != 3 || all[0] != m[0] || all[1] != m[2] || all[2] != m[3] {
+		t.Fatalf("open reservations %v, want %v", all, []int64{m[0], m[2], m[3]})
 	}
 	page, last := messages(first-1, 1)
-	if len(page) != 1 || page[0] != 201 {
+	if len(page) != 1 || page[0] != m[0] {
 		t.Fatalf("first page %v", page)
 	}
-	if rest, _ := messages(last, 100); len(rest) != 2 || rest[0] != 203 {
+	if rest, _ := messages(last, 100); len(rest) != 2 || rest[0] != m[2] {
 		t.Fatalf("after the first: %v", rest)
 	}
 
-	newest, err := q.LastReservationBefore(ctx, 0, time.Now().Add(time.Hour))
+	// Above the reservations of earlier tests, some of which are dated back.
+	newest, err := q.LastReservationBefore(ctx, first-1, time.Now().Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, _ = g.DB().GetValue(ctx, "SELECT max(id) FROM usage_ledger WHERE note = 'reserve'")
-	maxID := v.Int64()
+	maxID := value(t, ctx, "SELECT max(id) FROM usage_ledger WHERE note = 'reserve'")
 	if newest != maxID {
 		t.Fatalf("last reservation before an hour from now: %d, want %d", newest, maxID)
 	}
-	if none, err := q.LastReservationBefore(ctx, 0, time.Now().Add(-time.Hour)); err != nil || none != 0 {
+	if none, err := q.LastReservationBefore(ctx, first-1, time.Now().Add(-time.Hour)); err != nil || none != 0 {
 		t.Fatalf("last reservation before an hour ago: %d, %v", none, err)
 	}
 	if none, err := q.LastReservationBefore(ctx, maxID, time.Now().Add(time.Hour)); err != nil || none != 0 {
