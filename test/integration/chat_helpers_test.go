@@ -113,7 +113,7 @@ func userID(t *testing.T, c *Client) int64 {
 		Id           int64 `json:"id"`
 		TokenBalance int64 `json:"tokenBalance"`
 	}
-	_ = json.Unmarshal(r.Data, &me)
+	mustJSON(t, r.Data, &me)
 	return me.Id
 }
 
@@ -125,7 +125,7 @@ func balance(t *testing.T, c *Client) int64 {
 	var me struct {
 		TokenBalance int64 `json:"tokenBalance"`
 	}
-	_ = json.Unmarshal(r.Data, &me)
+	mustJSON(t, r.Data, &me)
 	return me.TokenBalance
 }
 
@@ -140,7 +140,7 @@ func newConversation(t *testing.T, c *Client, body any) int64 {
 	var v struct {
 		Id int64 `json:"id"`
 	}
-	_ = json.Unmarshal(r.Data, &v)
+	mustJSON(t, r.Data, &v)
 	if v.Id == 0 {
 		t.Fatalf("create conversation: %s", r.Raw)
 	}
@@ -346,7 +346,7 @@ func checkLedger(t *testing.T, app *App) {
 		}
 	}
 	var streaming int
-	_ = db.QueryRow("SELECT count(*) FROM messages WHERE status = 'streaming'").Scan(&streaming)
+	mustScan(t, db.QueryRow("SELECT count(*) FROM messages WHERE status = 'streaming'"), &streaming)
 	if streaming != 0 {
 		t.Errorf("%d replies left unsettled (status streaming)", streaming)
 	}
@@ -365,7 +365,7 @@ func loadMessage(t *testing.T, app *App, id int64) (messageRow, bool) {
 	err := app.DB().QueryRow(`SELECT status, content, prompt_tokens, completion_tokens, reserved_tokens,
 		charged_tokens, estimated FROM messages WHERE id = ?`, id).
 		Scan(&m.Status, &m.Content, &m.Prompt, &m.Completion, &m.Reserved, &m.Charged, &m.Estimated)
-	return m, err == nil
+	return m, found(t, err)
 }
 
 // chargedFor is what the ledger charged for a message, net of refunds.
