@@ -17,7 +17,7 @@ import (
 
 // uid is the logged-in user's id (the Auth middleware guarantees one).
 func uid(ctx context.Context) int64 {
-	return int64(service.User().Current(ctx).Id)
+	return service.User().Current(ctx).Id
 }
 
 // wantsStream is true unless the client asked for JSON: server-sent events
