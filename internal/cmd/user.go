@@ -78,7 +78,7 @@ var userGrant = &gcmd.Command{
 		if err != nil {
 			return err
 		}
-		// The service bounds the amount (1 to user.MaxGrant), as for the API.
+		// The service bounds the amount (1 to consts.GrantMaxTokens), as for the API.
 		if u, err = service.User().Grant(ctx, int64(u.Id), tokens, "cli grant"); err != nil {
 			return err
 		}
