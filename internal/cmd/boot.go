@@ -6,15 +6,12 @@ import (
 	"path/filepath"
 
 	"github.com/gogf/gf/contrib/drivers/sqlite/v2"
-	"github.com/gogf/gf/contrib/nosql/redis/v2"
 	"github.com/gogf/gf/v2/errors/gerror"
 	"github.com/gogf/gf/v2/frame/g"
-	goredis "github.com/redis/go-redis/v9"
 
 	"gptbot/internal/config"
 	"gptbot/internal/library/migrate"
 	"gptbot/internal/library/safedb"
-	"gptbot/internal/service"
 )
 
 // The database drivers gptbot uses, wrapped so that no error or log line
@@ -25,8 +22,21 @@ func init() {
 	}
 }
 
+// boot loads the configuration, opens and migrates the database and wires
+// the services: what the server and every account command start with.
+func boot(ctx context.Context) (*app, error) {
+	cfg, err := config.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err = openDatabase(ctx); err != nil {
+		return nil, err
+	}
+	return wire(ctx, cfg)
+}
+
 // openDatabase makes sure the SQLite directory exists and migrates.
-func openDatabase(ctx context.Context, cfg *config.Config) error {
+func openDatabase(ctx context.Context) error {
 	db := g.DB()
 	if db.GetConfig().Type == "sqlite" {
 		if dir := filepath.Dir(db.GetConfig().Name); dir != "" {
@@ -42,24 +52,5 @@ func openDatabase(ctx context.Context, cfg *config.Config) error {
 	if len(applied) > 0 {
 		g.Log().Infof(ctx, "database migrated: %v", applied)
 	}
-	service.User().SetNewUserTokens(cfg.Quota.NewUserTokens)
 	return nil
-}
-
-// redisClient returns the go-redis client behind GoFrame's redis.default
-// configuration, for Lua scripts and pipelines.
-func redisClient() (goredis.UniversalClient, error) {
-	r := g.Redis()
-	if r == nil {
-		return nil, gerror.New("redis.default is not configured")
-	}
-	adapter, ok := r.GetAdapter().(*redis.Redis)
-	if !ok {
-		return nil, gerror.New("redis adapter is not the go-redis contrib")
-	}
-	client, ok := adapter.Client().(goredis.UniversalClient)
-	if !ok {
-		return nil, gerror.New("redis client is not a go-redis UniversalClient")
-	}
-	return client, nil
 }

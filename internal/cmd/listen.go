@@ -11,7 +11,7 @@ import (
 	"github.com/gogf/gf/v2/net/ghttp"
 
 	"gptbot/internal/library/connlimit"
-	"gptbot/internal/service"
+	"gptbot/internal/router"
 )
 
 // listen opens the main server's listeners under the connection cap and
@@ -72,7 +72,7 @@ func (a *app) pprofServer(ctx context.Context) {
 	}
 	ps := g.Server("pprof")
 	ps.SetDumpRouterMap(false)
-	ps.BindHandler("/debug/pprof/*any", service.Ops().Pprof)
+	router.Pprof(ps, a.mw)
 	if err = ps.SetListener(ln); err == nil {
 		err = ps.Start()
 	}

@@ -41,11 +41,7 @@ var userCreate = &gcmd.Command{
 		if verr := g.Validator().Data(req).Run(ctx); verr != nil {
 			return gerror.New(verr.FirstError().Error())
 		}
-		cfg, err := config.Load(ctx)
-		if err != nil {
-			return err
-		}
-		if err = openDatabase(ctx, cfg); err != nil {
+		if _, err := boot(ctx); err != nil {
 			return err
 		}
 		role := consts.AccountRoleUser
@@ -138,11 +134,7 @@ func cliUser(ctx context.Context, p *gcmd.Parser) (*entity.Users, error) {
 	if name == "" {
 		return nil, gerror.New("--username is required")
 	}
-	cfg, err := config.Load(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err = openDatabase(ctx, cfg); err != nil {
+	if _, err := boot(ctx); err != nil {
 		return nil, err
 	}
 	return service.User().GetByUsername(ctx, name)
@@ -170,11 +162,10 @@ var migrateCmd = &gcmd.Command{
 	Name:  "migrate",
 	Brief: "create or upgrade the database schema and exit",
 	Func: func(ctx context.Context, _ *gcmd.Parser) error {
-		cfg, err := config.Load(ctx)
-		if err != nil {
+		if _, err := config.Load(ctx); err != nil {
 			return err
 		}
-		return openDatabase(ctx, cfg)
+		return openDatabase(ctx)
 	},
 }
 

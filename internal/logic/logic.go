@@ -7,8 +7,6 @@ package logic
 import (
 	_ "gptbot/internal/logic/admin"
 	_ "gptbot/internal/logic/chat"
-	_ "gptbot/internal/logic/middleware"
-	_ "gptbot/internal/logic/ops"
 	_ "gptbot/internal/logic/quota"
 	_ "gptbot/internal/logic/session"
 	_ "gptbot/internal/logic/user"

@@ -7,9 +7,6 @@ package service
 
 import (
 	"context"
-	"gptbot/internal/config"
-	"gptbot/internal/library/clientip"
-	"gptbot/internal/library/sessionstore"
 	"gptbot/internal/model"
 
 	"github.com/gogf/gf/v2/net/ghttp"
@@ -17,8 +14,6 @@ import (
 
 type (
 	ISession interface {
-		// Configure wires the Redis store, settings and proxy trust.
-		Configure(store *sessionstore.Store, cfg config.Session, ips *clientip.Resolver)
 		// Attach gives the request its session: the one its cookie names if that
 		// session exists on the server, else a fresh one that is stored only when a
 		// login creates it. It runs before any handler touches r.Session.

@@ -13,15 +13,13 @@ import (
 
 type (
 	IUser interface {
-		// SetNewUserTokens sets the grant a new account starts with.
-		SetNewUserTokens(tokens int64)
 		// Create stores a new account with its starting grant in one transaction.
 		Create(ctx context.Context, username string, plainPassword string, role string) (*entity.Users, error)
 		// Register creates an ordinary account.
 		Register(ctx context.Context, username string, plainPassword string) (*entity.Users, error)
 		// Authenticate checks a username and password. Unknown users cost the same
 		// time as wrong passwords and get the same error. Every check spends the
-		// account's guess budget first (Ops.PasswordCheck), keyed by the very
+		// account's guess budget first (passwordguard), keyed by the very
 		// username checked here.
 		Authenticate(ctx context.Context, username string, plainPassword string) (*entity.Users, error)
 		// Get returns a user; 404 when there is none.
@@ -47,8 +45,15 @@ type (
 		AdminView(u *entity.Users) *model.AdminUserView
 		// View is the API's picture of a user.
 		View(u *entity.Users) *model.UserView
-		// Current is the logged-in user the Auth middleware loaded, or nil.
+		// Current is the logged-in user the Auth middleware loaded (LoggedIn),
+		// or nil.
 		Current(ctx context.Context) *entity.Users
+		// LoggedIn is the one answer to "who is logged in" for the API and the
+		// pages alike: the enabled user the request's session belongs to. No
+		// session is 401. A session whose user is gone is ended (401); one whose
+		// user is disabled is ended with every other session of that user (403).
+		// Other failures (Redis, the database) come back as they are.
+		LoggedIn(ctx context.Context) (*entity.Users, error)
 	}
 )
 

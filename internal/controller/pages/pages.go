@@ -163,27 +163,16 @@ func (c *Controller) guestPage(r *ghttp.Request, p page) {
 	c.render(r, http.StatusOK, p)
 }
 
-// user is the logged-in, enabled user, or nil. A session whose user is
-// gone or disabled is ended, as the API's Auth middleware does; otherwise
-// /login and / would send such a browser back and forth.
+// user is the logged-in, enabled user, or nil, as service.User().LoggedIn
+// decides for the API too (it ends the session of a user who is gone or
+// disabled; otherwise /login and / would send such a browser back and
+// forth). A failure to find out is left for Errors to render.
 func (c *Controller) user(r *ghttp.Request) *entity.Users {
-	ctx := r.Context()
-	uid := service.Session().UserId(ctx)
-	if uid == 0 {
-		return nil
-	}
-	u, err := service.User().Get(ctx, uid)
+	u, err := service.User().LoggedIn(r.Context())
 	if err != nil {
-		if !httperr.IsCode(err, httperr.NotFound) {
+		if !httperr.IsCode(err, httperr.Unauthorized) && !httperr.IsCode(err, httperr.Forbidden) {
 			r.SetError(err) // rendered by Errors, typically 503
-			return nil
 		}
-		_ = service.Session().End(ctx)
-		return nil
-	}
-	if u.Disabled {
-		_, _ = service.Session().RevokeUser(ctx, uid)
-		_ = service.Session().End(ctx)
 		return nil
 	}
 	return u

@@ -13,10 +13,6 @@ import (
 
 type sAdmin struct{}
 
-func init() {
-	service.RegisterAdmin(New())
-}
-
 // New returns the admin service.
 func New() *sAdmin {
 	return &sAdmin{}

@@ -17,7 +17,6 @@ import (
 	"github.com/gogf/gf/v2/errors/gerror"
 
 	"gptbot/internal/config"
-	"gptbot/internal/consts"
 	"gptbot/internal/dao"
 	"gptbot/internal/library/httperr"
 	"gptbot/internal/library/llm"
@@ -25,7 +24,6 @@ import (
 	"gptbot/internal/model"
 	"gptbot/internal/model/do"
 	"gptbot/internal/model/entity"
-	"gptbot/internal/service"
 )
 
 type sChat struct {
@@ -49,19 +47,10 @@ type activeReply struct {
 	cancel context.CancelCauseFunc
 }
 
-func init() {
-	service.RegisterChat(New())
-}
-
-// New returns an unconfigured chat service; Configure it at boot.
-func New() *sChat {
-	return &sChat{active: map[int64]*activeReply{}}
-}
-
-// Configure wires the model provider settings, the shared model client and
-// the metrics.
-func (s *sChat) Configure(cfg *config.OpenAI, limits *config.Chat, client *llm.Client, m *metrics.Metrics) {
-	s.cfg, s.limits, s.client, s.metrics = cfg, limits, client, m
+// New returns the chat service with the model provider settings, the chat
+// limits, the shared model client and the metrics.
+func New(cfg *config.OpenAI, limits *config.Chat, client *llm.Client, m *metrics.Metrics) *sChat {
+	return &sChat{cfg: cfg, limits: limits, client: client, metrics: m, active: map[int64]*activeReply{}}
 }
 
 // Models lists the configured models.
@@ -217,8 +206,8 @@ func (s *sChat) messages(ctx context.Context, conversationId int64) ([]entity.Me
 func (s *sChat) applyInput(data *do.Conversations, in model.ConversationInput) error {
 	if in.Title != nil {
 		t := strings.TrimSpace(*in.Title)
-		if utf8.RuneCountInString(t) > consts.TitleMaxChars {
-			return httperr.New(httperr.BadRequest, fmt.Sprintf("title must be at most %d characters", consts.TitleMaxChars))
+		if utf8.RuneCountInString(t) > maxTitleChars {
+			return httperr.New(httperr.BadRequest, "title must be at most 200 characters")
 		}
 		data.Title = t
 	}
@@ -241,6 +230,8 @@ func (s *sChat) applyInput(data *do.Conversations, in model.ConversationInput) e
 	}
 	return nil
 }
+
+const maxTitleChars = 200
 
 var errUnknownModel = httperr.New(httperr.BadRequest, "model is not a known model (see GET /api/v1/models)")
 

@@ -11,9 +11,7 @@ import (
 )
 
 func drainingChat(grace time.Duration) *sChat {
-	s := New()
-	s.limits = &config.Chat{ShutdownGrace: grace}
-	return s
+	return New(&config.OpenAI{}, &config.Chat{ShutdownGrace: grace}, nil, nil)
 }
 
 // TestDrainWaitsThenStops: an admitted reply that finishes within the grace

@@ -34,14 +34,9 @@ import (
 	"gptbot/internal/model"
 	"gptbot/internal/model/do"
 	"gptbot/internal/model/entity"
-	"gptbot/internal/service"
 )
 
 type sQuota struct{}
-
-func init() {
-	service.RegisterQuota(New())
-}
 
 // New returns the quota service.
 func New() *sQuota {

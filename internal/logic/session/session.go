@@ -19,7 +19,6 @@ import (
 	"gptbot/internal/library/httperr"
 	"gptbot/internal/library/sessionstore"
 	"gptbot/internal/model"
-	"gptbot/internal/service"
 )
 
 type sSession struct {
@@ -29,21 +28,10 @@ type sSession struct {
 	ips     *clientip.Resolver
 }
 
-func init() {
-	service.RegisterSession(New())
-}
-
-// New returns an unconfigured session service; Configure it at boot.
-func New() *sSession {
-	return &sSession{}
-}
-
-// Configure wires the Redis store, settings and proxy trust.
-func (s *sSession) Configure(store *sessionstore.Store, cfg config.Session, ips *clientip.Resolver) {
-	s.store = store
-	s.cfg = cfg
-	s.ips = ips
-	s.manager = gsession.New(cfg.IdleTimeout, store)
+// New returns the session service on the Redis store, with the session
+// settings and the proxy trust (client address, HTTPS) of ips.
+func New(store *sessionstore.Store, cfg config.Session, ips *clientip.Resolver) *sSession {
+	return &sSession{store: store, cfg: cfg, ips: ips, manager: gsession.New(cfg.IdleTimeout, store)}
 }
 
 var errStorage = "session storage is unavailable"

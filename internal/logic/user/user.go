@@ -9,12 +9,12 @@ import (
 
 	"github.com/gogf/gf/v2/database/gdb"
 	"github.com/gogf/gf/v2/errors/gerror"
-	"github.com/gogf/gf/v2/frame/g"
 
 	"gptbot/internal/consts"
 	"gptbot/internal/dao"
 	"gptbot/internal/library/httperr"
 	"gptbot/internal/library/password"
+	"gptbot/internal/library/passwordguard"
 	"gptbot/internal/model"
 	"gptbot/internal/model/do"
 	"gptbot/internal/model/entity"
@@ -23,24 +23,17 @@ import (
 
 type sUser struct {
 	newUserTokens int64
+	passwords     *passwordguard.Guard
 }
 
-func init() {
-	service.RegisterUser(New())
-}
-
-// New returns the user service.
-func New() *sUser {
-	return &sUser{}
+// New returns the user service: new accounts start with newUserTokens,
+// and every password check spends the account's guess budget in passwords.
+func New(newUserTokens int64, passwords *passwordguard.Guard) *sUser {
+	return &sUser{newUserTokens: newUserTokens, passwords: passwords}
 }
 
 // errBadCredentials is the one answer for unknown users and wrong passwords.
 var errBadCredentials = httperr.New(httperr.Unauthorized, "invalid username or password")
-
-// SetNewUserTokens sets the grant a new account starts with.
-func (s *sUser) SetNewUserTokens(tokens int64) {
-	s.newUserTokens = tokens
-}
 
 // Create stores a new account with its starting grant in one transaction.
 func (s *sUser) Create(ctx context.Context, username, plainPassword, role string) (*entity.Users, error) {
@@ -110,12 +103,12 @@ func hashingFailed(err error) error {
 
 // Authenticate checks a username and password. Unknown users cost the same
 // time as wrong passwords and get the same error. Every check spends the
-// account's guess budget first (Ops.PasswordCheck), keyed by the very
+// account's guess budget first (passwordguard), keyed by the very
 // username checked here.
 func (s *sUser) Authenticate(ctx context.Context, username, plainPassword string) (*entity.Users, error) {
 	key := usernameKey(username)
 	var u *entity.Users
-	err := service.Ops().PasswordCheck(ctx, key, func(ctx context.Context) (bool, error) {
+	err := s.passwords.Check(ctx, key, func(ctx context.Context) (bool, error) {
 		if err := dao.Users.Ctx(ctx).Where(do.Users{UsernameKey: key}).Scan(&u); err != nil {
 			return false, gerror.Wrap(err, "find user")
 		}
@@ -174,7 +167,7 @@ func (s *sUser) ChangePassword(ctx context.Context, id int64, oldPassword, newPa
 	if err != nil {
 		return err
 	}
-	err = service.Ops().PasswordCheck(ctx, u.UsernameKey, func(ctx context.Context) (bool, error) {
+	err = s.passwords.Check(ctx, u.UsernameKey, func(ctx context.Context) (bool, error) {
 		ok, err := password.Verify(ctx, u.PasswordHash, oldPassword)
 		if err != nil {
 			return false, gerror.Wrapf(hashingFailed(err), "verify password of user %d", id)
@@ -195,10 +188,13 @@ func (s *sUser) ChangePassword(ctx context.Context, id int64, oldPassword, newPa
 	return gerror.Wrap(err, "update password")
 }
 
+// MaxGrant bounds one grant (API and CLI alike), far from int64 overflow.
+const MaxGrant = 1_000_000_000
+
 // Grant adds tokens to a balance and records the grant in the ledger.
 func (s *sUser) Grant(ctx context.Context, id int64, tokens int64, note string) (*entity.Users, error) {
-	if tokens <= 0 || tokens > consts.GrantMaxTokens {
-		return nil, httperr.New(httperr.BadRequest, fmt.Sprintf("tokens must be between 1 and %d", consts.GrantMaxTokens))
+	if tokens <= 0 || tokens > MaxGrant {
+		return nil, httperr.New(httperr.BadRequest, fmt.Sprintf("tokens must be between 1 and %d", MaxGrant))
 	}
 	err := dao.Users.Transaction(ctx, func(ctx context.Context, tx gdb.TX) error {
 		res, err := dao.Users.Ctx(ctx).Where(do.Users{Id: id}).Increment(dao.Users.Columns().TokenBalance, tokens)
@@ -326,12 +322,37 @@ func (s *sUser) View(u *entity.Users) *model.UserView {
 	}
 }
 
-// Current is the logged-in user the Auth middleware loaded, or nil.
+// Current is the logged-in user the Auth middleware loaded (LoggedIn),
+// or nil.
 func (s *sUser) Current(ctx context.Context) *entity.Users {
-	if r := g.RequestFromCtx(ctx); r != nil {
-		if u, ok := r.GetCtxVar(consts.CtxUser).Val().(*entity.Users); ok {
-			return u
-		}
+	u, _ := ctx.Value(consts.CtxUser).(*entity.Users)
+	return u
+}
+
+var errNotLoggedIn = httperr.New(httperr.Unauthorized, "not logged in")
+
+// LoggedIn is the one answer to "who is logged in" for the API and the
+// pages alike: the enabled user the request's session belongs to. No
+// session is 401. A session whose user is gone is ended (401); one whose
+// user is disabled is ended with every other session of that user (403).
+// Other failures (Redis, the database) come back as they are.
+func (s *sUser) LoggedIn(ctx context.Context) (*entity.Users, error) {
+	uid := service.Session().UserId(ctx)
+	if uid == 0 {
+		return nil, errNotLoggedIn
 	}
-	return nil
+	u, err := s.Get(ctx, uid)
+	if err != nil {
+		if httperr.IsCode(err, httperr.NotFound) {
+			_ = service.Session().End(ctx)
+			return nil, errNotLoggedIn
+		}
+		return nil, err
+	}
+	if u.Disabled {
+		_, _ = service.Session().RevokeUser(ctx, uid)
+		_ = service.Session().End(ctx)
+		return nil, httperr.New(httperr.Forbidden, "this account is disabled")
+	}
+	return u, nil
 }

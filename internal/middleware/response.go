@@ -18,7 +18,7 @@ import (
 // MiddlewareHandlerResponse answers 200 for errors and shows err.Error(),
 // wrapped causes included; here the status comes from the error's code and
 // only its safe message is shown, while the cause is logged once.
-func (s *sMiddleware) Response(r *ghttp.Request) {
+func (m *Middleware) Response(r *ghttp.Request) {
 	r.Middleware.Next()
 
 	err := r.GetError()
@@ -58,7 +58,7 @@ func isStream(r *ghttp.Request) bool {
 
 // NotFound answers unmatched API paths with the JSON envelope (pages and
 // other paths keep GoFrame's plain 404).
-func (s *sMiddleware) NotFound(r *ghttp.Request) {
+func (m *Middleware) NotFound(r *ghttp.Request) {
 	// GoFrame runs status handlers for every 404, including the ones a
 	// handler answered itself ("conversation not found"): keep those.
 	if r.Response.BufferLength() > 0 || r.Response.BytesWritten() > 0 {

@@ -14,24 +14,12 @@ import (
 	"gptbot/internal/library/httperr"
 )
 
-// CrossOrigin refuses state-changing requests a browser sent from another
-// site (Go's CrossOriginProtection: Sec-Fetch-Site, then Origin vs Host).
-// Requests without those headers (curl, scripts) pass: they carry no
-// ambient browser cookies an attacker could ride on.
-func (s *sMiddleware) CrossOrigin(r *ghttp.Request) {
-	if err := s.crossOrigin.Check(r.Request); err != nil {
-		fail(r, httperr.New(httperr.Forbidden, "cross-site request refused"))
-		return
-	}
-	r.Middleware.Next()
-}
-
 // Body reads request bodies once, up front, whatever the method (GoFrame
 // binds a GET's body too): too large is 413, malformed or non-object JSON
 // is 400, fields the endpoint does not define are 400 (a typo such as
 // "passwrod" must not be silently ignored), and so is a path parameter
 // repeated in the query or body (the path alone names the object).
-func (s *sMiddleware) Body(r *ghttp.Request) {
+func (m *Middleware) Body(r *ghttp.Request) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		var tooLarge *http.MaxBytesError

@@ -1,4 +1,4 @@
-package ops
+package middleware
 
 import (
 	"net/http"
@@ -7,7 +7,6 @@ import (
 
 	"github.com/gogf/gf/v2/net/ghttp"
 
-	"gptbot/internal/model"
 	"gptbot/internal/testutil"
 )
 
@@ -16,12 +15,11 @@ import (
 // server with chosen RemoteAddrs.
 func TestPprofOnlyForLoopbackWithDebugOn(t *testing.T) {
 	for _, debug := range []bool{true, false} {
-		ops := New()
-		ops.Configure(model.OpsDeps{Debug: debug})
+		mw := New(Deps{Debug: debug})
 		var srv *ghttp.Server
 		testutil.StartServer(t, func(s *ghttp.Server) {
 			srv = s
-			s.BindHandler("/debug/pprof/*any", ops.Pprof)
+			s.BindHandler("/debug/pprof/*any", mw.Pprof)
 		})
 		for remote, loopback := range map[string]bool{
 			"127.0.0.1:50000": true, "[::1]:50000": true,
@@ -46,12 +44,11 @@ func TestPprofOnlyForLoopbackWithDebugOn(t *testing.T) {
 // carries any forwarding or client-address header is refused, whatever its
 // value, spelling or case.
 func TestPprofRefusesProxiedRequests(t *testing.T) {
-	ops := New()
-	ops.Configure(model.OpsDeps{Debug: true})
+	mw := New(Deps{Debug: true})
 	var srv *ghttp.Server
 	testutil.StartServer(t, func(s *ghttp.Server) {
 		srv = s
-		s.BindHandler("/debug/pprof/*any", ops.Pprof)
+		s.BindHandler("/debug/pprof/*any", mw.Pprof)
 	})
 	get := func(header, value string) int {
 		req := httptest.NewRequest(http.MethodGet, "/debug/pprof/cmdline", nil)
