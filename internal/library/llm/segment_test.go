@@ -40,7 +40,7 @@ func ordinaryText(seed uint64, size int) string {
 // without a stretch where no piece ends (see maxStretch).
 func TestCountTextIsExactOnOrdinaryText(t *testing.T) {
 	for i, model := range encodingModels {
-		text := ordinaryText(uint64(i), 3*maxSegment)
+		text := ordinaryText(uint64(i), 2*maxSegment+1000)
 		want := len(encoder(model).EncodeOrdinary(text))
 		if got := CountText(model, text); got != want {
 			t.Errorf("%s: CountText = %d, tiktoken says %d", model, got, want)
@@ -66,13 +66,13 @@ func TestSegmentsCutWherePiecesEnd(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for i, model := range encodingModels {
 		enc := encoder(model)
-		for j := range 20 {
+		for j := range 5 {
 			text := ordinaryText(uint64(100*i+j), 2000)
 			if err := checkSegments(enc.EncodeOrdinary, text, 1); err != nil {
 				t.Fatalf("%s: %v", model, err)
 			}
 		}
-		for range 3000 {
+		for range 1000 {
 			var b strings.Builder
 			for range r.IntN(30) {
 				b.WriteString(palette[r.IntN(len(palette))])
@@ -123,20 +123,22 @@ func TestCountTextIsLinearOnLongPieces(t *testing.T) {
 		CountText(model, "warm up") // load the encoding outside the measure
 		for name, text := range hostileTexts {
 			var n int
-			msgs := []Message{{Role: "user", Content: text}}
 			var cut string
 			cpu := cpuTime(t, func() {
 				n = CountText(model, text)
-				TrimToWindow(model, "", msgs, 1<<20, 100)
-				cut = TruncateText(model, text, 1000)
+				if model == "gpt-4o" { // the other paths, once
+					TrimToWindow(model, "", []Message{{Role: "user", Content: text}}, 1<<20, 100)
+					cut = TruncateText(model, text, 1000)
+				}
 			})
-			if limit := cpuBound(2 * time.Second); cpu > limit {
+			if limit := cpuBound(time.Second); cpu > limit {
 				t.Errorf("%s %s: counted %d KB in %v CPU, more than %v", model, name, len(text)>>10, cpu, limit)
 			}
 			if n <= 0 || n > len(text) {
 				t.Errorf("%s %s: %d tokens for %d bytes", model, name, n, len(text))
 			}
-			if !strings.HasPrefix(text, cut) || !utf8.ValidString(cut) || CountText(model, cut) > 1000 || len(cut) == 0 {
+			if model == "gpt-4o" && (!strings.HasPrefix(text, cut) || !utf8.ValidString(cut) || len(cut) == 0 ||
+				CountText(model, cut) > 1000) {
 				t.Errorf("%s %s: TruncateText to 1000 tokens gave %d bytes, %d tokens", model, name, len(cut), CountText(model, cut))
 			}
 		}

@@ -110,7 +110,7 @@ func refs(n int) string {
 }
 
 // Every hostile input of the largest size renders within a fixed CPU
-// bound and output size, and stays safe. Before the limits, "> " × 99,000
+// bound and output size (FuzzRender checks they stay safe). Before the limits, "> " × 99,000
 // took 50 s and 24 MB, and a 28 KB table 160 MB.
 func TestHostileMarkdownIsBounded(t *testing.T) {
 	Render("warm up") // goldmark's and bluemonday's set-up is not the input's cost
@@ -128,7 +128,6 @@ func TestHostileMarkdownIsBounded(t *testing.T) {
 		if len(out) > MaxOutputBytes {
 			t.Errorf("%s: %d KB of HTML", name, len(out)>>10)
 		}
-		assertSafe(t, name, out)
 	}
 }
 
