@@ -53,7 +53,8 @@ func boundedInlineParsers() []util.PrioritizedValue {
 }
 
 // boundedDelimiters wraps a delimiter parser (emphasis, strikethrough):
-// past maxDelimiters runs in a block, a run is text.
+// past maxDelimiters runs in a block, a run is text; so is a run the parser
+// refuses, taken whole (see Parse).
 type boundedDelimiters struct{ inner parser.InlineParser }
 
 func (p *boundedDelimiters) Trigger() []byte { return p.inner.Trigger() }
