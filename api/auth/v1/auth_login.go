@@ -10,8 +10,8 @@ import (
 // credential is just a wrong credential (401), never a hint.
 type LoginReq struct {
 	g.Meta   `path:"/auth/login" method:"post" tags:"Auth" summary:"Log in and receive the session cookie"`
-	Username string `json:"username" v:"required|max-length:64#username is required|username is too long"`
-	Password string `json:"password" v:"required|max-length:1024#password is required|password is too long"`
+	Username string `json:"username" v:"required|max-length:{LoginUsernameMaxLen}#username is required|username is too long"`
+	Password string `json:"password" v:"required|max-length:{LoginPasswordMaxLen}#password is required|password is too long"`
 }
 
 // LoginRes is the logged-in user.

@@ -11,7 +11,7 @@ import (
 type RegenerateReq struct {
 	g.Meta `path:"/conversations/{id}/regenerate" method:"post" tags:"Chat" summary:"Replace the last reply; streams like sending a message"`
 	Id     int64  `json:"id" in:"path" v:"integer|min:1#id must be a positive whole number|id must be a positive whole number"`
-	Model  string `json:"model" v:"max-length:128#model is not a known model"`
+	Model  string `json:"model" v:"max-length:{ModelIdMaxLen}#model is not a known model"`
 }
 
 // RegenerateRes is the JSON-mode answer.

@@ -13,7 +13,7 @@ type SendReq struct {
 	g.Meta  `path:"/conversations/{id}/messages" method:"post" tags:"Chat" summary:"Send a message; the answer streams as server-sent events"`
 	Id      int64  `json:"id" in:"path" v:"integer|min:1#id must be a positive whole number|id must be a positive whole number"`
 	Content string `json:"content" v:"required#content must not be empty"`
-	Model   string `json:"model" v:"max-length:128#model is not a known model"`
+	Model   string `json:"model" v:"max-length:{ModelIdMaxLen}#model is not a known model"`
 }
 
 // SendRes is the JSON-mode answer.

@@ -17,6 +17,7 @@ import (
 	"github.com/gogf/gf/v2/errors/gerror"
 
 	"gptbot/internal/config"
+	"gptbot/internal/consts"
 	"gptbot/internal/dao"
 	"gptbot/internal/library/httperr"
 	"gptbot/internal/library/llm"
@@ -206,8 +207,8 @@ func (s *sChat) messages(ctx context.Context, conversationId int64) ([]entity.Me
 func (s *sChat) applyInput(data *do.Conversations, in model.ConversationInput) error {
 	if in.Title != nil {
 		t := strings.TrimSpace(*in.Title)
-		if utf8.RuneCountInString(t) > maxTitleChars {
-			return httperr.New(httperr.BadRequest, "title must be at most 200 characters")
+		if utf8.RuneCountInString(t) > consts.TitleMaxChars {
+			return httperr.New(httperr.BadRequest, fmt.Sprintf("title must be at most %d characters", consts.TitleMaxChars))
 		}
 		data.Title = t
 	}
@@ -230,8 +231,6 @@ func (s *sChat) applyInput(data *do.Conversations, in model.ConversationInput) e
 	}
 	return nil
 }
-
-const maxTitleChars = 200
 
 var errUnknownModel = httperr.New(httperr.BadRequest, "model is not a known model (see GET /api/v1/models)")
 

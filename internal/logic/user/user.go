@@ -188,13 +188,10 @@ func (s *sUser) ChangePassword(ctx context.Context, id int64, oldPassword, newPa
 	return gerror.Wrap(err, "update password")
 }
 
-// MaxGrant bounds one grant (API and CLI alike), far from int64 overflow.
-const MaxGrant = 1_000_000_000
-
 // Grant adds tokens to a balance and records the grant in the ledger.
 func (s *sUser) Grant(ctx context.Context, id int64, tokens int64, note string) (*entity.Users, error) {
-	if tokens <= 0 || tokens > MaxGrant {
-		return nil, httperr.New(httperr.BadRequest, fmt.Sprintf("tokens must be between 1 and %d", MaxGrant))
+	if tokens <= 0 || tokens > consts.GrantMaxTokens {
+		return nil, httperr.New(httperr.BadRequest, fmt.Sprintf("tokens must be between 1 and %d", consts.GrantMaxTokens))
 	}
 	err := dao.Users.Transaction(ctx, func(ctx context.Context, tx gdb.TX) error {
 		res, err := dao.Users.Ctx(ctx).Where(do.Users{Id: id}).Increment(dao.Users.Columns().TokenBalance, tokens)
