@@ -2,11 +2,13 @@ package integration
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -31,7 +33,21 @@ type upstream struct {
 
 func newUpstream(t *testing.T, first *llmtest.Server) *upstream {
 	t.Helper()
+	return newUpstreamDialing(t, first, nil)
+}
+
+// newUpstreamDialing is newUpstream whose connections to the fake are
+// made by dial (nil: the usual dialer).
+func newUpstreamDialing(t *testing.T, first *llmtest.Server,
+	dial func(ctx context.Context, network, addr string) (net.Conn, error)) *upstream {
+	t.Helper()
 	u := &upstream{cur: first}
+	// A transport of its own: http.DefaultTransport is shared with the
+	// tests' clients, and every httptest.Server.Close empties its pool.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	if dial != nil {
+		tr.DialContext = dial
+	}
 	proxy := &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			u.mu.Lock()
@@ -39,12 +55,42 @@ func newUpstream(t *testing.T, first *llmtest.Server) *upstream {
 			u.mu.Unlock()
 			pr.SetURL(target)
 		},
+		Transport:     tr,
 		FlushInterval: -1, // pass every SSE chunk on at once
-		ErrorLog:      log.New(io.Discard, "", 0),
+		ErrorLog:      log.New(testLogWriter{t}, "upstream proxy: ", 0),
 	}
-	u.srv = httptest.NewServer(proxy)
-	t.Cleanup(u.srv.Close)
+	u.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The request goes on from memory, never as the server's own body.
+		// The transport sends the declared length, then reads that body
+		// once more to check it holds nothing beyond; meanwhile the server
+		// drains and closes it as soon as the answer's headers go back. Had
+		// the fake answered before that late read (a busy CPU is enough),
+		// the read failed ("invalid Read on closed Body"), the transport
+		// dropped its connection and the answer streaming on it was cut:
+		// the app saw "unexpected EOF" and retried on the next scenario.
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, "upstream proxy: reading the request: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		out := r.Clone(r.Context())
+		out.Body, out.ContentLength, out.TransferEncoding = io.NopCloser(bytes.NewReader(body)), int64(len(body)), nil
+		proxy.ServeHTTP(w, out)
+	}))
+	t.Cleanup(func() {
+		u.srv.Close()
+		tr.CloseIdleConnections()
+	})
 	return u
+}
+
+// testLogWriter sends a logger's lines to the test log, shown when the
+// test fails: the proxy's own errors explain a cut stream.
+type testLogWriter struct{ t *testing.T }
+
+func (w testLogWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
 }
 
 // Use switches the upstream to s.
