@@ -48,9 +48,10 @@ func (w *sseWriter) Start(s model.ReplyStart) {
 	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
 	w.r.Response.WriteHeader(http.StatusOK)
 	w.started, w.last = true, time.Now()
-	w.quit, w.finished = make(chan struct{}), make(chan struct{})
+	quit, finished := make(chan struct{}), make(chan struct{})
+	w.quit, w.finished = quit, finished
 	w.mu.Unlock()
-	go w.keepAliveLoop()
+	go w.keepAliveLoop(quit, finished)
 	w.send(v1.EventStart, v1.StartEvent{MessageId: s.MessageId, UserMessageId: s.UserMessageId})
 }
 
@@ -96,15 +97,16 @@ func (w *sseWriter) write(s string) {
 
 // keepAliveLoop writes a comment whenever the stream has been silent for
 // w.keepAlive: while the model thinks before its first token, during
-// retries, and in long pauses between tokens.
-func (w *sseWriter) keepAliveLoop() {
-	defer close(w.finished)
+// retries, and in long pauses between tokens. It gets its channels as
+// arguments: close() clears the fields while the loop runs.
+func (w *sseWriter) keepAliveLoop(quit <-chan struct{}, finished chan<- struct{}) {
+	defer close(finished)
 	every := w.keepAlive
 	t := time.NewTimer(every)
 	defer t.Stop()
 	for {
 		select {
-		case <-w.quit:
+		case <-quit:
 			return
 		case <-t.C:
 		}
