@@ -10,7 +10,7 @@ import (
 	"gptbot/internal/library/llm/llmtest"
 )
 
-// TestChatUpstreamFaults meets every upstream fault of the issue with the
+// TestChatUpstreamFaults meets every kind of upstream fault with the
 // fake provider, in both answer forms, and checks what is stored and charged.
 func TestChatUpstreamFaults(t *testing.T) {
 	const secret = "SECRET-USER-TEXT-4711"

@@ -63,15 +63,6 @@ func New() (*Controller, error) {
 	return c, nil
 }
 
-// MustNew is New for route setup.
-func MustNew() *Controller {
-	c, err := New()
-	if err != nil {
-		panic(err)
-	}
-	return c
-}
-
 // Errors renders an error page for failures before or in a page handler
 // (Redis or the database down: 503), instead of GoFrame's plain-text
 // answer that would show err.Error().

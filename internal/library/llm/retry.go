@@ -10,7 +10,7 @@ import (
 
 // parseRetryAfter reads the wait a server asked for. OpenAI and Azure also
 // send retry-after-ms, which is more precise, so it wins when present.
-// Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3).
+// Retry-After is either delta-seconds or an HTTP date.
 func parseRetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	if h == nil {
 		return 0, false

@@ -14,8 +14,7 @@ func init() {
 	tiktoken.SetBpeLoader(tiktoken_loader.NewOfflineLoader())
 }
 
-// Per OpenAI's cookbook ("How to count tokens with tiktoken") for current
-// chat models: every message is wrapped in 3 tokens, and every reply is
+// How OpenAI bills current chat models' prompts: every message is wrapped in 3 tokens, and every reply is
 // primed with <|start|>assistant<|message|>, 3 more.
 const (
 	tokensPerMessage = 3

@@ -36,7 +36,7 @@ func (m *Metrics) Handler(bearerToken string) http.Handler {
 }
 
 // bearer extracts the token of an "Authorization: Bearer <token>" header;
-// the scheme is case-insensitive (RFC 9110 §11.1).
+// HTTP authentication schemes are case-insensitive.
 func bearer(header string) (string, bool) {
 	scheme, token, ok := strings.Cut(header, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {

@@ -29,7 +29,7 @@ type Params struct {
 	KeyLen  uint32
 }
 
-// OWASP is the OWASP Password Storage Cheat Sheet's minimum for Argon2id.
+// OWASP is OWASP's recommended minimum for Argon2id: 19 MiB, two passes.
 var OWASP = Params{Memory: 19 * 1024, Time: 2, Threads: 1, SaltLen: 16, KeyLen: 32}
 
 var b64 = base64.RawStdEncoding

@@ -8,17 +8,16 @@ import (
 	"time"
 )
 
-// WriteHeaders advertises p and d to the client using the fields of
-// draft-ietf-httpapi-ratelimit-headers-07 (June 2023), the last revision
-// with unnamed policies and the compact dictionary syntax that clients and
-// proxies have implemented:
+// WriteHeaders advertises p and d to the client in the RateLimit-Policy
+// and RateLimit fields, in the form with unnamed policies and the compact
+// dictionary syntax that clients and proxies have implemented:
 //
 //	RateLimit-Policy: 20;w=60
 //	RateLimit: limit=20, remaining=7, reset=39
 //
 // reset is the number of seconds until the whole budget is back (GCRA
 // refills evenly, so remaining grows before then). On a denial it also sets
-// Retry-After (RFC 9110) to the whole seconds, rounded up and at least 1,
+// Retry-After to the whole seconds, rounded up and at least 1,
 // until the next request can pass: a 0 would invite an immediate retry.
 //
 // Several policies can guard one route (api, then auth, then login-user);

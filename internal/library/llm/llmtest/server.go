@@ -38,11 +38,10 @@ type Server struct {
 	closeOnce sync.Once
 	cancelled chan struct{}
 
-	mu         sync.Mutex
-	conns      int
-	scenarios  []Scenario
-	requests   []Request
-	cancelledN int
+	mu        sync.Mutex
+	conns     int
+	scenarios []Scenario
+	requests  []Request
 }
 
 // New starts a server answering with scenarios (by default a short reply)
@@ -104,17 +103,6 @@ func (s *Server) ConnectionCount() int {
 	return s.conns
 }
 
-// Cancelled receives once for every request whose context ended (the client
-// went away) while the server was still producing its response.
-func (s *Server) Cancelled() <-chan struct{} { return s.cancelled }
-
-// CancelledCount is the number of such requests so far.
-func (s *Server) CancelledCount() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.cancelledN
-}
-
 // WaitCancelled fails the test unless a request's context ends within d.
 func (s *Server) WaitCancelled(t testing.TB, d time.Duration) {
 	t.Helper()
@@ -143,9 +131,6 @@ func (s *Server) next(r *http.Request, raw []byte, body openai.ChatCompletionReq
 }
 
 func (s *Server) noteCancelled() {
-	s.mu.Lock()
-	s.cancelledN++
-	s.mu.Unlock()
 	select {
 	case s.cancelled <- struct{}{}:
 	default:
