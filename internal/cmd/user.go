@@ -75,7 +75,7 @@ var userGrant = &gcmd.Command{
 			return err
 		}
 		// The service bounds the amount (1 to consts.GrantMaxTokens), as for the API.
-		if u, err = service.User().Grant(ctx, int64(u.Id), tokens, "cli grant"); err != nil {
+		if u, err = service.User().Grant(ctx, u.Id, tokens, "cli grant"); err != nil {
 			return err
 		}
 		fmt.Printf("granted %d tokens to %s; balance %d\n", tokens, u.Username, u.TokenBalance)
@@ -95,7 +95,7 @@ var userEnable = &gcmd.Command{
 		if err != nil {
 			return err
 		}
-		if u, err = service.User().SetDisabled(ctx, int64(u.Id), false); err != nil {
+		if u, err = service.User().SetDisabled(ctx, u.Id, false); err != nil {
 			return err
 		}
 		fmt.Printf("enabled user %s (id %d, role %s)\n", u.Username, u.Id, u.Role)
@@ -120,7 +120,7 @@ var userPromote = &gcmd.Command{
 		if err != nil {
 			return err
 		}
-		if u, err = service.User().SetRole(ctx, int64(u.Id), role); err != nil {
+		if u, err = service.User().SetRole(ctx, u.Id, role); err != nil {
 			return err
 		}
 		fmt.Printf("user %s (id %d) now has role %s\n", u.Username, u.Id, u.Role)

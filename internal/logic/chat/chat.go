@@ -254,14 +254,14 @@ func (s *sChat) resolveModel(requested, conversation string) (config.ChatModel, 
 
 func conversationView(c *entity.Conversations) model.ConversationView {
 	return model.ConversationView{
-		Id: int64(c.Id), Title: c.Title, Model: c.Model, SystemPrompt: c.SystemPrompt,
+		Id: c.Id, Title: c.Title, Model: c.Model, SystemPrompt: c.SystemPrompt,
 		Streaming: c.BusyUntil > time.Now().UnixMilli(), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 	}
 }
 
 func messageView(m *entity.Messages) model.MessageView {
 	return model.MessageView{
-		Id: int64(m.Id), Role: m.Role, Content: m.Content, Status: m.Status, Model: m.Model,
+		Id: m.Id, Role: m.Role, Content: m.Content, Status: m.Status, Model: m.Model,
 		PromptTokens: m.PromptTokens, CompletionTokens: m.CompletionTokens, ChargedTokens: m.ChargedTokens,
 		Estimated: m.Estimated, FinishReason: m.FinishReason, Error: m.Error, CreatedAt: m.CreatedAt,
 	}

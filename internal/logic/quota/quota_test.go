@@ -180,8 +180,8 @@ func TestOpenReservations(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, r := range rows {
-			last = int64(r.Id)
-			if int64(r.UserId) != uid {
+			last = r.Id
+			if r.UserId != uid {
 				continue // another test's
 			}
 			ids = append(ids, r.MessageId)
