@@ -57,6 +57,9 @@ func wire(ctx context.Context, cfg *config.Config) (*app, error) {
 	}
 	m := metrics.New()
 	m.DeclareModels(modelIDs(oc)...)
+	for name := range cfg.RateLimit.Policies {
+		m.DeclarePolicies(name)
+	}
 	store := sessionstore.New(rdb, sessionstore.Config{
 		Prefix:   cfg.Session.Prefix,
 		Idle:     cfg.Session.IdleTimeout,

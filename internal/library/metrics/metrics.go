@@ -49,9 +49,6 @@ const (
 	SessionStatusError = "error"
 )
 
-// Policies pre-declared in gptbot_rate_limited_total (the spec's names).
-var defaultPolicies = []string{"chat", "auth", "login-user", "api"}
-
 // other replaces any label value outside a fixed vocabulary.
 const other = "other"
 
@@ -171,9 +168,6 @@ func New() *Metrics {
 	)
 	// Zero series from the start, so rate() and dashboards see a 0 rather
 	// than "no data" before the first event.
-	for _, p := range defaultPolicies {
-		m.rateLimited.WithLabelValues(p)
-	}
 	for _, r := range loginResults {
 		m.logins.WithLabelValues(r)
 	}
@@ -184,8 +178,8 @@ func New() *Metrics {
 // registering extra collectors).
 func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 
-// DeclarePolicies pre-creates gptbot_rate_limited_total for configured
-// policies beyond the four built-in names.
+// DeclarePolicies pre-creates gptbot_rate_limited_total for the configured
+// policies, so their series read 0 rather than "no data" before a limit hits.
 func (m *Metrics) DeclarePolicies(policies ...string) {
 	for _, p := range policies {
 		m.rateLimited.WithLabelValues(p)

@@ -9,6 +9,7 @@ import (
 func TestFamiliesMoveOnTheirEvents(t *testing.T) {
 	m := New()
 	m.DeclareModels("gpt-4o-mini")
+	m.DeclarePolicies("chat", "login-user")
 
 	m.ObserveSessionOp("load", nil, 2*time.Millisecond)
 	m.ObserveSessionOp("save", errors.New("redis down"), time.Millisecond)
