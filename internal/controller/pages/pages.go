@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 
 	"github.com/gogf/gf/v2/frame/g"
 	"github.com/gogf/gf/v2/net/ghttp"
@@ -37,6 +38,34 @@ type page struct {
 	Status int
 	// Message is shown by the error page.
 	Message string
+	// Limits are the form limits, the API's own (consts).
+	Limits pageLimits
+}
+
+// pageLimits puts the API's input limits into the forms, so the browser
+// checks exactly what the server will.
+type pageLimits struct {
+	UsernameMinLen, UsernameMaxLen           int
+	UsernamePattern                          string // for an HTML pattern attribute
+	PasswordMinLen, PasswordMaxLen           int
+	LoginUsernameMaxLen, LoginPasswordMaxLen int
+	TitleMaxChars                            int
+}
+
+var formLimits = pageLimits{
+	UsernameMinLen: consts.UsernameMinLen, UsernameMaxLen: consts.UsernameMaxLen,
+	UsernamePattern: htmlPattern(consts.UsernamePattern),
+	PasswordMinLen:  consts.PasswordMinLen, PasswordMaxLen: consts.PasswordMaxLen,
+	LoginUsernameMaxLen: consts.LoginUsernameMaxLen, LoginPasswordMaxLen: consts.LoginPasswordMaxLen,
+	TitleMaxChars: consts.TitleMaxChars,
+}
+
+// htmlPattern turns an anchored Go pattern into an HTML pattern attribute:
+// the browser anchors it itself and compiles it in the unicode-sets mode,
+// where a literal '-' in a class must be escaped.
+func htmlPattern(goPattern string) string {
+	p := strings.TrimSuffix(strings.TrimPrefix(goPattern, "^"), "$")
+	return strings.ReplaceAll(p, "-]", `\-]`)
 }
 
 // pageNames are the templates under resource/public/pages besides layout.
@@ -202,7 +231,7 @@ func safeNext(next string) string {
 // never stored by caches.
 func (c *Controller) render(r *ghttp.Request, status int, p page) {
 	t := c.pages[p.Name]
-	p.Status = status
+	p.Status, p.Limits = status, formLimits
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		g.Log().Errorf(r.Context(), "render page %s: %+v", p.Name, err)

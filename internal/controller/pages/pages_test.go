@@ -1,11 +1,15 @@
 package pages
 
 import (
+	"html"
 	"io/fs"
 	"path"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
+	"gptbot/internal/consts"
 	"gptbot/resource"
 )
 
@@ -113,6 +117,50 @@ func TestEtagMatches(t *testing.T) {
 	} {
 		if got := etagMatches(h, e); got != want {
 			t.Errorf("etagMatches(%q) = %v, want %v", h, got, want)
+		}
+	}
+}
+
+// The forms carry the API's own limits (consts), never a copy of them: the
+// rendered inputs say exactly what the server validates, and no page
+// template writes a length of its own.
+func TestFormsCarryTheAPILimits(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	render := func(name string) string {
+		var b strings.Builder
+		if err := c.pages[name].ExecuteTemplate(&b, "layout", page{Name: name, Limits: formLimits}); err != nil {
+			t.Fatal(err)
+		}
+		return html.UnescapeString(b.String()) // what the browser reads
+	}
+	n := strconv.Itoa
+	for name, wants := range map[string][]string{
+		"register": {
+			`minlength="` + n(consts.UsernameMinLen) + `" maxlength="` + n(consts.UsernameMaxLen) + `" pattern="[A-Za-z0-9_.\-]+"`,
+			`minlength="` + n(consts.PasswordMinLen) + `" maxlength="` + n(consts.PasswordMaxLen) + `"`,
+		},
+		"login":    {`maxlength="` + n(consts.LoginUsernameMaxLen) + `"`, `maxlength="` + n(consts.LoginPasswordMaxLen) + `"`},
+		"settings": {`minlength="` + n(consts.PasswordMinLen) + `" maxlength="` + n(consts.PasswordMaxLen) + `"`},
+		"chat":     {`maxlength="` + n(consts.TitleMaxChars) + `"`},
+	} {
+		page := render(name)
+		for _, want := range wants {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s page lacks %s", name, want)
+			}
+		}
+	}
+	literal := regexp.MustCompile(`(?:minlength|maxlength|pattern)="[^{"]`)
+	for _, name := range pageNames {
+		b, err := fs.ReadFile(resource.Pages(), name+".html")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := literal.Find(b); m != nil {
+			t.Errorf("%s.html writes a limit of its own: %s", name, m)
 		}
 	}
 }

@@ -5,10 +5,16 @@ const form = $('register-form');
 const error = $('register-error');
 $('username').focus();
 
+// The limits are the server's: the page puts them on the inputs.
+const userInput = $('username');
+const passwordInput = $('password');
+const usernamePattern = new RegExp(`^(?:${userInput.pattern})$`, 'v');
+
 function check(username, password, password2) {
-  if (username.length < 3 || username.length > 32) return ['username', 'The username must be 3 to 32 characters.'];
-  if (!/^[A-Za-z0-9_.-]+$/.test(username)) return ['username', 'The username may contain only letters, digits, “_”, “.” and “-”.'];
-  if (password.length < 8 || password.length > 128) return ['password', 'The password must be 8 to 128 characters.'];
+  const u = userInput, p = passwordInput;
+  if (username.length < u.minLength || username.length > u.maxLength) return ['username', `The username must be ${u.minLength} to ${u.maxLength} characters.`];
+  if (!usernamePattern.test(username)) return ['username', 'The username may contain only letters, digits, “_”, “.” and “-”.'];
+  if (password.length < p.minLength || password.length > p.maxLength) return ['password', `The password must be ${p.minLength} to ${p.maxLength} characters.`];
   if (password !== password2) return ['password2', 'The passwords do not match.'];
   return null;
 }

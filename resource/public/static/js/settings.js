@@ -85,7 +85,10 @@ $('password-form').addEventListener('submit', async (e) => {
   const oldPassword = $('old-password').value;
   const newPassword = $('new-password').value;
   if (!oldPassword) return show(err, 'Enter your current password.');
-  if (newPassword.length < 8 || newPassword.length > 128) return show(err, 'The new password must be 8 to 128 characters.');
+  const limits = $('new-password'); // the server's limits, put on the input by the page
+  if (newPassword.length < limits.minLength || newPassword.length > limits.maxLength) {
+    return show(err, `The new password must be ${limits.minLength} to ${limits.maxLength} characters.`);
+  }
   if (newPassword !== $('new-password2').value) return show(err, 'The new passwords do not match.');
   const btn = form.querySelector('button[type=submit]');
   btn.disabled = true;
