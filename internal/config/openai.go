@@ -10,6 +10,7 @@ import (
 	"github.com/gogf/gf/v2/errors/gerror"
 	"github.com/gogf/gf/v2/frame/g"
 
+	"gptbot/internal/consts"
 	"gptbot/internal/library/devllm"
 )
 
@@ -122,6 +123,10 @@ func LoadOpenAI(ctx context.Context) (*OpenAI, *Chat, error) {
 	}
 	if c.MaxMessageChars <= 0 || c.MaxSystemPromptChars <= 0 {
 		return nil, nil, gerror.New("config: chat.maxMessageChars and chat.maxSystemPromptChars must be positive")
+	}
+	if c.MaxSystemPromptChars > consts.SystemPromptMaxLen {
+		return nil, nil, gerror.Newf("config: chat.maxSystemPromptChars must be at most %d, what the API accepts",
+			consts.SystemPromptMaxLen)
 	}
 	if c.KeepAliveInterval < time.Millisecond {
 		return nil, nil, gerror.New("config: chat.keepAliveInterval must be a duration string such as \"15s\"")

@@ -13,9 +13,13 @@ import (
 	"github.com/sashabaranov/go-openai"
 )
 
+// RoleSystem is the role of the system prompt, the one role this package
+// writes itself.
+const RoleSystem = "system"
+
 // Message is one chat message.
 type Message struct {
-	Role    string // "system", "user" or "assistant"
+	Role    string // RoleSystem, "user" or "assistant"
 	Content string
 }
 

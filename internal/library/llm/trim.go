@@ -18,7 +18,7 @@ func TrimToWindow(model string, system string, history []Message, contextWindow,
 	out := make([]Message, 0, len(history)+1)
 	tokens := tokensReplyPrime
 	if system != "" {
-		sys := Message{Role: "system", Content: system}
+		sys := Message{Role: RoleSystem, Content: system}
 		out = append(out, sys)
 		tokens += messageTokens(enc, sys)
 	}
