@@ -15,6 +15,7 @@ import (
 	"github.com/gogf/gf/v2/frame/g"
 	"github.com/gogf/gf/v2/net/ghttp"
 
+	renderv1 "gptbot/api/render/v1"
 	"gptbot/internal/consts"
 	"gptbot/internal/library/httperr"
 	"gptbot/internal/library/markdown"
@@ -50,6 +51,8 @@ type pageLimits struct {
 	PasswordMinLen, PasswordMaxLen           int
 	LoginUsernameMaxLen, LoginPasswordMaxLen int
 	TitleMaxChars                            int
+	// The render endpoint's limits, for the page's batching of history.
+	RenderMaxItems, RenderMaxItemBytes, RenderBatchBytes int
 }
 
 var formLimits = pageLimits{
@@ -57,7 +60,10 @@ var formLimits = pageLimits{
 	UsernamePattern: htmlPattern(consts.UsernamePattern),
 	PasswordMinLen:  consts.PasswordMinLen, PasswordMaxLen: consts.PasswordMaxLen,
 	LoginUsernameMaxLen: consts.LoginUsernameMaxLen, LoginPasswordMaxLen: consts.LoginPasswordMaxLen,
-	TitleMaxChars: consts.TitleMaxChars,
+	TitleMaxChars:  consts.TitleMaxChars,
+	RenderMaxItems: renderv1.MaxItems, RenderMaxItemBytes: renderv1.MaxItemBytes,
+	// Half the request cap: JSON escaping may grow a batch on the wire.
+	RenderBatchBytes: renderv1.MaxTotalBytes / 2,
 }
 
 // htmlPattern turns an anchored Go pattern into an HTML pattern attribute:

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	renderv1 "gptbot/api/render/v1"
 	"gptbot/internal/consts"
 	"gptbot/resource"
 )
@@ -144,7 +145,8 @@ func TestFormsCarryTheAPILimits(t *testing.T) {
 		},
 		"login":    {`maxlength="` + n(consts.LoginUsernameMaxLen) + `"`, `maxlength="` + n(consts.LoginPasswordMaxLen) + `"`},
 		"settings": {`minlength="` + n(consts.PasswordMinLen) + `" maxlength="` + n(consts.PasswordMaxLen) + `"`},
-		"chat":     {`maxlength="` + n(consts.TitleMaxChars) + `"`},
+		"chat": {`maxlength="` + n(consts.TitleMaxChars) + `"`,
+			`data-render-max-items="` + n(renderv1.MaxItems) + `" data-render-max-item-bytes="` + n(renderv1.MaxItemBytes) + `"`},
 	} {
 		page := render(name)
 		for _, want := range wants {

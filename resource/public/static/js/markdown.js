@@ -3,9 +3,11 @@
 import { api } from './api.js';
 import { el } from './ui.js';
 
-const MAX_ITEMS = 100;
-const MAX_BATCH_BYTES = 256 * 1024; // stays well under the server's body limit
-const MAX_ITEM_BYTES = 200 * 1024;
+// The render endpoint's limits, put on <body> by the page.
+const limits = document.body.dataset;
+const MAX_ITEMS = Number(limits.renderMaxItems);
+const MAX_BATCH_BYTES = Number(limits.renderBatchBytes);
+const MAX_ITEM_BYTES = Number(limits.renderMaxItemBytes);
 
 const encoder = new TextEncoder();
 
