@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"gptbot/internal/testutil"
 )
 
 // The models of every encoding tiktoken-go knows.
@@ -124,14 +126,14 @@ func TestCountTextIsLinearOnLongPieces(t *testing.T) {
 		for name, text := range hostileTexts {
 			var n int
 			var cut string
-			cpu := cpuTime(t, func() {
+			cpu := testutil.CPUTime(t, func() {
 				n = CountText(model, text)
 				if model == "gpt-4o" { // the other paths, once
 					TrimToWindow(model, "", []Message{{Role: "user", Content: text}}, 1<<20, 100)
 					cut = TruncateText(model, text, 1000)
 				}
 			})
-			if limit := cpuBound(time.Second); cpu > limit {
+			if limit := testutil.CPUBound(time.Second); cpu > limit {
 				t.Errorf("%s %s: counted %d KB in %v CPU, more than %v", model, name, len(text)>>10, cpu, limit)
 			}
 			if n <= 0 || n > len(text) {
@@ -159,8 +161,8 @@ func FuzzCountText(f *testing.F) {
 	enc := encoder("gpt-4o")
 	f.Fuzz(func(t *testing.T, text string) {
 		var n int
-		cpu := cpuTime(t, func() { n = CountText("gpt-4o", text) })
-		if limit := cpuBound(time.Second); cpu > limit && len(text) <= 1<<20 {
+		cpu := testutil.CPUTime(t, func() { n = CountText("gpt-4o", text) })
+		if limit := testutil.CPUBound(time.Second); cpu > limit && len(text) <= 1<<20 {
 			t.Errorf("%d bytes counted in %v CPU", len(text), cpu)
 		}
 		if utf8.ValidString(text) && n > len(text) {

@@ -12,6 +12,8 @@ import (
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"gptbot/internal/testutil"
 )
 
 // hostile builds inputs of about n bytes whose cost or output grew faster
@@ -120,9 +122,9 @@ func TestHostileMarkdownIsBounded(t *testing.T) {
 			t.Fatalf("%s: generator made %d bytes", name, len(src))
 		}
 		var out string
-		cpu := cpuTime(t, func() { out = Render(src) })
+		cpu := testutil.CPUTime(t, func() { out = Render(src) })
 		t.Logf("%-16s %4d KB → %5d KB of HTML in %4d ms CPU", name, len(src)>>10, len(out)>>10, cpu.Milliseconds())
-		if limit := cpuBound(time.Second); cpu > limit {
+		if limit := testutil.CPUBound(time.Second); cpu > limit {
 			t.Errorf("%s: %d KB rendered in %v CPU, more than %v", name, len(src)>>10, cpu, limit)
 		}
 		if len(out) > MaxOutputBytes {
@@ -262,8 +264,8 @@ func TestHighlightIsBounded(t *testing.T) {
 		hostile["make lines"](64 << 10), hostile["yaml lines"](64 << 10),
 	}
 	var out []string
-	cpu := cpuTime(t, func() { out = RenderAll(slow) })
-	if limit := cpuBound(highlightTime + 500*time.Millisecond); cpu > limit {
+	cpu := testutil.CPUTime(t, func() { out = RenderAll(slow) })
+	if limit := testutil.CPUBound(highlightTime + 500*time.Millisecond); cpu > limit {
 		t.Errorf("4 slow blocks: %v CPU, more than %v", cpu, limit)
 	}
 	if len(out) != len(slow) || strings.Contains(out[len(out)-1], "<span") {
@@ -305,8 +307,8 @@ func FuzzRender(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		var out string
-		cpu := cpuTime(t, func() { out = Render(src) })
-		if limit := cpuBound(time.Second); cpu > limit {
+		cpu := testutil.CPUTime(t, func() { out = Render(src) })
+		if limit := testutil.CPUBound(time.Second); cpu > limit {
 			t.Errorf("%d bytes rendered in %v CPU", len(src), cpu)
 		}
 		if len(out) > MaxOutputBytes {

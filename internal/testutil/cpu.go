@@ -1,4 +1,4 @@
-package markdown
+package testutil
 
 import (
 	"runtime/debug"
@@ -7,9 +7,9 @@ import (
 	"time"
 )
 
-// cpuTime is the CPU time the process spent in f: unlike wall time, it
+// CPUTime is the CPU time the process spent in f: unlike wall time, it
 // does not grow when other work shares the machine.
-func cpuTime(t testing.TB, f func()) time.Duration {
+func CPUTime(t testing.TB, f func()) time.Duration {
 	t.Helper()
 	var before, after syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &before); err != nil {
@@ -23,9 +23,9 @@ func cpuTime(t testing.TB, f func()) time.Duration {
 	return time.Duration(used(after) - used(before))
 }
 
-// cpuBound scales a CPU bound for the race detector, which makes code
+// CPUBound scales a CPU bound for the race detector, which makes code
 // about ten times slower.
-func cpuBound(d time.Duration) time.Duration {
+func CPUBound(d time.Duration) time.Duration {
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range bi.Settings {
 			if s.Key == "-race" && s.Value == "true" {
