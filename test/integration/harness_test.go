@@ -333,12 +333,18 @@ func (c *Client) Do(method, path string, body any, headers ...string) *Response 
 		j, _ := json.Marshal(b)
 		rd = bytes.NewReader(j)
 	}
-	req, err := http.NewRequest(method, c.base+path, rd)
+	return c.request(method, path, rd, "application/json", headers...)
+}
+
+// request sends body (nil: none) with contentType and decodes a JSON answer.
+func (c *Client) request(method, path string, body io.Reader, contentType string, headers ...string) *Response {
+	c.t.Helper()
+	req, err := http.NewRequest(method, c.base+path, body)
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", contentType)
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"sort"
 	"strings"
@@ -119,34 +118,14 @@ func carriers(param string) []carrier {
 	)
 }
 
-// send makes the request with a raw body and content type.
+// send makes the request with a raw body ("": none) and content type.
 func (c *Client) send(method, path, body, contentType string, headers ...string) *Response {
 	c.t.Helper()
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
-	req, err := http.NewRequest(method, c.base+path, rd)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	out := &Response{Status: resp.StatusCode, Header: resp.Header, Raw: string(raw)}
-	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
-		mustJSON(c.t, raw, out)
-	}
-	return out
+	return c.request(method, path, rd, contentType, headers...)
 }
 
 // appState is everything a request could change: conversations, messages,
