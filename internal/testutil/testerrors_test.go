@@ -5,7 +5,6 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,7 +26,7 @@ var (
 // of a decode or a database read (`_ = json.Unmarshal(…)`, `v, _ :=
 // db.GetValue(…)`, `row.Scan(&x)` as a statement).
 func TestTestsCheckDecodeAndScanErrors(t *testing.T) {
-	root := moduleRoot(t)
+	root := ModuleRoot(t)
 	fset := token.NewFileSet()
 	files := 0
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -132,24 +131,5 @@ func TestDroppedErrorFindsEveryForm(t *testing.T) {
 		if got != want {
 			t.Errorf("%s: dropped %v, want %v", src, got, want)
 		}
-	}
-}
-
-// moduleRoot is the directory of the go.mod above the working directory.
-func moduleRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the working directory")
-		}
-		dir = parent
 	}
 }

@@ -40,7 +40,7 @@ func startMakeRun(t *testing.T, redisPort int) *makeRun {
 	a.writeConfig(Options{ExtraYAML: chatYAML("http://127.0.0.1:9/v1", "")})
 	m := &makeRun{out: &syncBuffer{}, exited: make(chan struct{}), url: fmt.Sprintf("http://127.0.0.1:%d", a.port),
 		redis: a.Redis.Addr, redisDir: filepath.Join(dir, "redis")}
-	m.cmd = exec.Command("bash", filepath.Join(repoRoot(t), "hack", "run.sh"))
+	m.cmd = exec.Command("bash", filepath.Join(testutil.ModuleRoot(t), "hack", "run.sh"))
 	m.cmd.Env = append(os.Environ(), "GF_GCFG_FILE="+a.cfgPath, "GPTBOT_REDIS_DIR="+m.redisDir,
 		"OPENAI_API_KEY=sk-test-not-used")
 	m.cmd.Stdout, m.cmd.Stderr = m.out, m.out
@@ -75,15 +75,6 @@ func (m *makeRun) wait(t *testing.T, d time.Duration) int {
 		t.Fatalf("make run did not exit within %s; output:\n%s", d, m.out.String())
 		return -1
 	}
-}
-
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return filepath.Join(wd, "..", "..")
 }
 
 // processRuns is false for a process that is gone or a zombie (a daemon

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"gptbot/internal/testutil"
 )
 
 // The manifests live outside this package, but they describe its metrics,
@@ -26,7 +28,7 @@ func runPromtool(t *testing.T, dir string, args ...string) {
 }
 
 func TestPrometheusConfig(t *testing.T) {
-	dir := filepath.Join(repoRoot(t), "manifest", "prometheus")
+	dir := filepath.Join(testutil.ModuleRoot(t), "manifest", "prometheus")
 	runPromtool(t, dir, "check", "config", "prometheus.yml") // also checks the rule files it names
 	runPromtool(t, dir, "check", "rules", "alerts.yml")
 	runPromtool(t, dir, "test", "rules", "alerts_test.yml")
@@ -57,7 +59,7 @@ func checkKnownMetrics(t *testing.T, where, text string) {
 }
 
 func TestAlertRulesUseOurMetrics(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(repoRoot(t), "manifest", "prometheus", "alerts.yml"))
+	b, err := os.ReadFile(filepath.Join(testutil.ModuleRoot(t), "manifest", "prometheus", "alerts.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +81,7 @@ type panel struct {
 }
 
 func TestGrafanaDashboard(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(repoRoot(t), "manifest", "grafana", "gptbot-dashboard.json"))
+	b, err := os.ReadFile(filepath.Join(testutil.ModuleRoot(t), "manifest", "grafana", "gptbot-dashboard.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
